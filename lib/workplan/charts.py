@@ -1,0 +1,540 @@
+"""House style: one look for every chart, in both languages.
+
+- Japanese glyphs come from IPAexGothic, shipped by the matplotlib-fontja package (no system font).
+- Pillar colours are fixed here and nowhere else.
+- Every chart has a title, labelled axes and a source line under it, in the report's language.
+- PNG bytes are reproducible: fixed size and dpi, no timestamp or software version in the metadata.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import matplotlib
+import matplotlib_fontja  # registers IPAexGothic with matplotlib's font manager
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+
+from .i18n import t
+
+FONT_PATH = matplotlib_fontja.get_font_ttf_path()
+FONT_NAME = FontProperties(fname=FONT_PATH).get_name()
+
+# Colour-blind-safe (Okabe–Ito), one per pillar, used in every report.
+PILLAR_COLOURS = {1: "#0072B2", 2: "#D55E00", 3: "#009E73", 4: "#CC79A7"}
+NEUTRAL = "#7B8794"
+LIGHT = "#D9E2EC"
+TEXT = "#1F2933"
+HIGHLIGHT = "#E69F00"
+
+# Markers that tell held, ongoing, planned and provisional items apart without colour.
+STATUS_STYLE = {
+    "held": {"marker": "o", "filled": True},
+    "ongoing": {"marker": "s", "filled": True},
+    "planned": {"marker": "o", "filled": False},
+    "provisional": {"marker": "D", "filled": False},
+}
+
+WIDTH_IN = 9.0  # fits the report column at 100% zoom
+DPI = 120
+PNG_METADATA = {"Software": None}  # no matplotlib version string: same bytes across patch releases
+
+STYLE = {
+    "font.family": [FONT_NAME],
+    "font.size": 10,
+    "axes.titlesize": 13,
+    "axes.titleweight": "normal",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 10,
+    "axes.edgecolor": "#9AA5B1",
+    "axes.labelcolor": TEXT,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "xtick.color": TEXT,
+    "ytick.color": TEXT,
+    "text.color": TEXT,
+    "legend.frameon": False,
+    "svg.hashsalt": "workplan",
+    "axes.unicode_minus": False,
+}
+
+
+matplotlib.rcParams.update(STYLE)  # the house style applies to every chart drawn in this process
+
+
+def pillar_colour(pillar_id: int | None) -> str:
+    return PILLAR_COLOURS.get(int(pillar_id), NEUTRAL) if pillar_id is not None and not pd.isna(pillar_id) else NEUTRAL
+
+
+@dataclass
+class Chart:
+    """A finished chart: shows as a PNG in notebooks and reports, and as its data in plain text.
+
+    The plain-text form is what nbval compares, so a change in the plotted data shows up in the
+    notebook regression tests even though PNGs are not compared.
+    """
+
+    figure: Figure
+    title: str
+    data: pd.DataFrame = field(default_factory=pd.DataFrame)
+    _png: bytes | None = field(default=None, repr=False)
+
+    def png(self) -> bytes:
+        if self._png is None:
+            buffer = io.BytesIO()
+            with matplotlib.rc_context(STYLE):
+                self.figure.savefig(buffer, format="png", dpi=DPI, metadata=PNG_METADATA)
+            self._png = buffer.getvalue()
+        return self._png
+
+    def _repr_png_(self) -> bytes:
+        return self.png()
+
+    def __repr__(self) -> str:
+        text = self.title
+        if not self.data.empty:
+            text += "\n" + self.data.to_string(index=False)
+        return text
+
+    def save(self, path: str) -> None:
+        with open(path, "wb") as f:
+            f.write(self.png())
+
+
+def new_figure(height_in: float, ncols: int = 1, width_in: float = WIDTH_IN, **subplot_kw) -> tuple[Figure, object]:
+    """A figure in the house style (not registered with pyplot: nothing is shown twice)."""
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(width_in, height_in), dpi=DPI, layout="constrained")
+        axes = fig.subplots(1, ncols, **subplot_kw)
+    return fig, axes
+
+
+def finish(
+    fig: Figure,
+    ax,
+    lang: str,
+    title: str,
+    xlabel: str | None,
+    ylabel: str | None,
+    data: pd.DataFrame | None = None,
+    source: str | None = None,
+    note: str | None = None,
+) -> Chart:
+    """Title, axis labels and the source line: every chart passes through here."""
+    with matplotlib.rc_context(STYLE):
+        ax.set_title(title, loc="left", fontsize=STYLE["axes.titlesize"], pad=10)
+        if xlabel is not None:
+            ax.set_xlabel(xlabel)
+        if ylabel is not None:
+            ax.set_ylabel(ylabel)
+        line = source or t("source_line", lang)
+        if note:
+            line = f"{note}\n{line}"
+        fig.supxlabel(line, x=0.01, ha="left", fontsize=8, color=NEUTRAL)
+    return Chart(fig, title, data if data is not None else pd.DataFrame())
+
+
+def status_legend_handles(lang: str, statuses: Sequence[str], colour: str = TEXT) -> list:
+    from matplotlib.lines import Line2D
+
+    handles = []
+    for status in statuses:
+        style = STATUS_STYLE[status]
+        handles.append(
+            Line2D(
+                [], [], linestyle="none", marker=style["marker"], markersize=8,
+                markerfacecolor=colour if style["filled"] else "white", markeredgecolor=colour,
+                label=t(f"status.{status}", lang),
+            )
+        )
+    return handles
+
+
+def pillar_legend_handles(lang: str, pillar_names: dict[int, str]) -> list:
+    from matplotlib.patches import Patch
+
+    return [Patch(facecolor=pillar_colour(p), label=name) for p, name in pillar_names.items()]
+
+
+# --- text ------------------------------------------------------------------------------------------
+
+
+def wrap(text: str, lang: str, width: int = 40) -> str:
+    """Wrap a label to lines of about `width` Latin characters (half as many Japanese ones)."""
+    import textwrap
+
+    if lang == "ja":
+        width = max(6, width // 2)
+        return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False)) or text
+
+
+# --- chart types -------------------------------------------------------------------------------------
+
+
+def hbar(
+    labels: Sequence[str],
+    values: Sequence[float],
+    colours: Sequence[str],
+    *,
+    lang: str,
+    title: str,
+    xlabel: str,
+    ylabel: str | None,
+    data: pd.DataFrame,
+    value_format: str = "{:,.0f}",
+    note: str | None = None,
+    source: str | None = None,
+    legend: list | None = None,
+    label_width: int = 44,
+) -> Chart:
+    """Horizontal bars, first item on top, each labelled with its value."""
+    labels = [wrap(str(label), lang, label_width) for label in labels]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig, ax = new_figure(max(2.2, 0.36 * lines + 1.4))
+    positions = list(range(len(labels)))[::-1]
+    ax.barh(positions, values, color=list(colours), height=0.65)
+    ax.set_yticks(positions, labels)
+    top = max([float(v) for v in values] + [1.0])
+    for y, v in zip(positions, values, strict=True):
+        ax.text(float(v) + top * 0.01, y, value_format.format(v), va="center", fontsize=9)
+    ax.set_xlim(0, top * 1.12)
+    ax.tick_params(axis="y", length=0)
+    if legend:
+        ax.legend(handles=legend, loc="lower right", fontsize=8)
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+
+
+def columns(
+    labels: Sequence[str],
+    series: dict[str, Sequence[float]],
+    colours: dict[str, str],
+    *,
+    lang: str,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    data: pd.DataFrame,
+    note: str | None = None,
+    source: str | None = None,
+    height: float = 3.6,
+) -> Chart:
+    """Vertical bars, stacked when there is more than one series, totals printed on top."""
+    fig, ax = new_figure(height)
+    bottom = [0.0] * len(labels)
+    for name, values in series.items():
+        vals = [0.0 if pd.isna(v) else float(v) for v in values]
+        ax.bar(range(len(labels)), vals, bottom=bottom, color=colours[name], label=name, width=0.7)
+        bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
+    for x, total in enumerate(bottom):
+        ax.text(x, total + max(bottom) * 0.02, f"{total:,.0f}", ha="center", fontsize=9)
+    ax.set_xticks(range(len(labels)), labels)
+    ax.set_ylim(0, max(bottom + [1.0]) * (1.35 if len(series) > 1 else 1.15))
+    if len(series) > 1:
+        ax.legend(loc="upper center", fontsize=8, ncols=min(4, len(series)))
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+
+
+def gantt(
+    rows: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    xlabel: str,
+    ylabel: str | None,
+    data: pd.DataFrame,
+    gaps: Sequence[tuple[pd.Timestamp, pd.Timestamp, str]] = (),
+    as_of: pd.Timestamp | None = None,
+    note: str | None = None,
+    source: str | None = None,
+) -> Chart:
+    """Bars from `start` to `end` (exclusive) per row; `provisional` rows are hatched; gaps shaded.
+
+    rows: label, start, end, colour, provisional (bool), bar_text.
+    """
+    import matplotlib.dates as mdates
+
+    fig, ax = new_figure(0.55 * len(rows) + 1.9)
+    positions = list(range(len(rows)))[::-1]
+    for y, r in zip(positions, rows.itertuples(), strict=True):
+        width = (r.end - r.start).days
+        ax.barh(
+            y, width, left=mdates.date2num(r.start), height=0.55,
+            color="white" if r.provisional else r.colour, edgecolor=r.colour,
+            hatch="///" if r.provisional else None, linewidth=1.2,
+        )
+        ax.text(mdates.date2num(r.start) + width / 2, y, r.bar_text, ha="center", va="center", fontsize=8.5,
+                color=TEXT if r.provisional else "white",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5} if r.provisional else None)
+    for start, end, text in gaps:
+        ax.axvspan(mdates.date2num(start), mdates.date2num(end), color=HIGHLIGHT, alpha=0.25, lw=0)
+        ax.annotate(text, xy=(mdates.date2num(start) + (end - start).days / 2, len(rows) - 0.45),
+                    ha="center", va="bottom", fontsize=8.5, color="#8A5A00", annotation_clip=False)
+    if as_of is not None:
+        ax.axvline(mdates.date2num(as_of), color=NEUTRAL, lw=1, ls="--")
+        ax.annotate(t("as_of", lang) + f" {as_of.date()}", (mdates.date2num(as_of), -0.85), xytext=(-4, 0),
+                    textcoords="offset points", fontsize=7.5, color=NEUTRAL, ha="right", va="bottom")
+    ax.set_yticks(positions, [wrap(str(label), lang, 24) for label in rows["label"]])
+    ax.set_ylim(-1, len(rows) + 0.2)
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.tick_params(axis="y", length=0)
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+
+
+def event_timeline(
+    events: pd.DataFrame,
+    lanes: dict[int, str],
+    *,
+    lang: str,
+    title: str,
+    xlabel: str,
+    ylabel: str | None,
+    data: pd.DataFrame,
+    start_year: int,
+    end_year: int,
+    as_of: pd.Timestamp | None = None,
+    note: str | None = None,
+    source: str | None = None,
+    label_column: str | None = None,
+) -> Chart:
+    """One lane per pillar; points for dated items, bars for periods, marker by status.
+
+    events: lane, start, end (first day after, for periods; NaT for points), status (a key of
+    STATUS_STYLE), and optionally a short label column written beside points (used for few items).
+    """
+    import matplotlib.dates as mdates
+
+    fig, ax = new_figure(0.75 * len(lanes) + 2.2)
+    lane_y = {lane: i for i, lane in enumerate(sorted(lanes, reverse=True))}
+    for r in events.itertuples():
+        y = lane_y[r.lane]
+        colour = pillar_colour(r.lane)
+        style = STATUS_STYLE.get(r.status, STATUS_STYLE["held"])
+        if r.end is not None and not pd.isna(r.end):
+            width = (r.end - r.start).days
+            ax.barh(y - 0.22, width, left=mdates.date2num(r.start), height=0.12,
+                    color=colour if style["filled"] else "white", edgecolor=colour,
+                    hatch=None if style["filled"] else "///", lw=0.8)
+        ax.plot(mdates.date2num(r.start), y, linestyle="none", marker=style["marker"], markersize=7,
+                markerfacecolor=colour if style["filled"] else "white", markeredgecolor=colour, markeredgewidth=1.4)
+        if label_column:
+            ax.annotate(str(getattr(r, label_column)), (mdates.date2num(r.start), y), xytext=(0, 8),
+                        textcoords="offset points", ha="center", fontsize=7.5, rotation=45)
+    if as_of is not None:
+        ax.axvline(mdates.date2num(as_of), color=NEUTRAL, lw=1, ls="--")
+    ax.set_yticks(list(lane_y.values()), [wrap(lanes[lane], lang, 26) for lane in lane_y])
+    ax.set_ylim(-0.7, len(lanes) - 0.3)
+    ax.set_xlim(mdates.date2num(pd.Timestamp(f"{start_year - 1}-09-01")), mdates.date2num(pd.Timestamp(f"{end_year}-12-31")))
+    ax.xaxis.set_major_locator(mdates.YearLocator(2))
+    ax.xaxis.set_minor_locator(mdates.YearLocator(1))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x", which="major", color=LIGHT, lw=0.6)
+    statuses = [s for s in STATUS_STYLE if s in set(events["status"])]
+    ax.legend(handles=status_legend_handles(lang, statuses), loc="upper left", bbox_to_anchor=(0, -0.12),
+              ncols=len(statuses), fontsize=8)
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+
+
+def heatmap(
+    matrix: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    data: pd.DataFrame,
+    highlight_rows: Sequence[str] = (),
+    note: str | None = None,
+    source: str | None = None,
+) -> Chart:
+    """Counts in a grid (rows × columns) with the number in each cell; zero cells left blank."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    cmap = LinearSegmentedColormap.from_list("workplan", ["#FFFFFF", "#9CC3E4", "#0B4F8A"])
+    n_rows, n_cols = matrix.shape
+    fig, ax = new_figure(0.38 * n_rows + 2.4)
+    values = matrix.to_numpy(dtype=float)
+    ax.imshow(values, cmap=cmap, aspect="auto", vmin=0, vmax=max(1.0, values.max()))
+    for i in range(n_rows):
+        for j in range(n_cols):
+            v = values[i, j]
+            if v:
+                ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=9,
+                        color="white" if v > values.max() * 0.6 else TEXT)
+    ax.set_xticks(range(n_cols), [wrap(str(c), lang, 16) for c in matrix.columns], fontsize=8.5)
+    ax.set_yticks(range(n_rows), list(matrix.index))
+    for label in ax.get_yticklabels():
+        if label.get_text() in highlight_rows:
+            label.set_color(HIGHLIGHT)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_xticks([x - 0.5 for x in range(1, n_cols)], minor=True)
+    ax.set_yticks([y - 0.5 for y in range(1, n_rows)], minor=True)
+    ax.grid(which="minor", color=LIGHT, lw=0.8)
+    ax.tick_params(which="minor", length=0)
+    ax.xaxis.tick_top()
+    ax.xaxis.set_label_position("top")
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+
+
+def tile_map(
+    tiles: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    data: pd.DataFrame,
+    legend_title: str,
+    highlight: str | None = None,
+    note: str | None = None,
+    source: str | None = None,
+) -> Chart:
+    """Each member a square tile placed roughly where it lies, shaded by `value`.
+
+    tiles: iso3, label, row, col, value (number; NaN = not a member on the date), caption.
+    """
+    from matplotlib.colors import LinearSegmentedColormap
+    from matplotlib.patches import FancyBboxPatch
+
+    cmap = LinearSegmentedColormap.from_list("workplan", ["#EEF2F6", "#9CC3E4", "#0B4F8A"])
+    top = max(1.0, float(tiles["value"].max(skipna=True) or 1))
+    n_rows = int(tiles["row"].max()) + 1
+    n_cols = int(tiles["col"].max()) + 1
+    fig, ax = new_figure(0.95 * n_rows + 1.2, width_in=min(WIDTH_IN, 1.35 * n_cols + 1.6))
+    for r in tiles.itertuples():
+        member = not pd.isna(r.value)
+        colour = cmap(float(r.value) / top) if member else "white"
+        x, y = r.col, n_rows - 1 - r.row
+        ax.add_patch(FancyBboxPatch((x + 0.05, y + 0.05), 0.9, 0.9, boxstyle="round,pad=0,rounding_size=0.08",
+                                    facecolor=colour, edgecolor=HIGHLIGHT if r.iso3 == highlight else "#9AA5B1",
+                                    linewidth=2.5 if r.iso3 == highlight else 0.8, linestyle="-" if member else ":"))
+        dark = member and float(r.value) / top > 0.6
+        ax.text(x + 0.5, y + 0.62, r.iso3, ha="center", va="center", fontsize=10,
+                color="white" if dark else TEXT)
+        ax.text(x + 0.5, y + 0.33, r.caption, ha="center", va="center", fontsize=8,
+                color="white" if dark else TEXT)
+    ax.set_xlim(0, n_cols)
+    ax.set_ylim(0, n_rows)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.text(0, -0.25, legend_title, fontsize=8, color=NEUTRAL, va="top")
+    return finish(fig, ax, lang, title, None, None, data, source=source, note=note)
+
+
+def structure_chart(
+    table: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    xlabel: str,
+    data: pd.DataFrame,
+    note: str | None = None,
+    source: str | None = None,
+) -> Chart:
+    """Pillars (left blocks) → initiatives (labels) → number of actions (bars).
+
+    table: pillar_id, pillar_label, initiative_label, actions, in plan order.
+    """
+    from matplotlib.patches import Rectangle
+
+    n = len(table)
+    fig, axes = new_figure(0.42 * n + 1.6, ncols=2, gridspec_kw={"width_ratios": [1.25, 1]}, sharey=True)
+    ax_tree, ax = axes
+    positions = list(range(n))[::-1]
+    for pid, group in table.groupby("pillar_id", sort=False):
+        ys = [positions[i] for i in group.index]
+        colour = pillar_colour(pid)
+        ax_tree.add_patch(Rectangle((0, min(ys) - 0.42), 0.34, max(ys) - min(ys) + 0.84, facecolor=colour,
+                                    edgecolor="white"))
+        ax_tree.text(0.17, (min(ys) + max(ys)) / 2, wrap(group["pillar_label"].iloc[0], lang, 16), ha="center",
+                     va="center", color="white", fontsize=8.5)
+        for y, label in zip(ys, group["initiative_label"], strict=True):
+            ax_tree.plot([0.34, 0.38], [y, y], color=colour, lw=1.2)
+            ax_tree.text(0.39, y, wrap(label, lang, 46), va="center", fontsize=8.5)
+    ax_tree.set_xlim(0, 1.6)
+    ax_tree.set_ylim(-0.6, n - 0.4)
+    ax_tree.axis("off")
+    colours = [pillar_colour(p) for p in table["pillar_id"]]
+    ax.barh(positions, table["actions"], color=colours, height=0.6)
+    for y, v in zip(positions, table["actions"], strict=True):
+        ax.text(float(v) + 0.08, y, f"{v}", va="center", fontsize=9)
+    ax.set_xlim(0, float(table["actions"].max()) + 1)
+    ax.tick_params(axis="y", left=False, labelleft=False)
+    ax.spines["left"].set_visible(False)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel(xlabel)
+    return finish(fig, ax_tree, lang, title, None, None, data, source=source, note=note)
+
+
+def stacked_hbar(
+    labels: Sequence[str],
+    series: dict[str, Sequence[float]],
+    colours: dict[str, str],
+    *,
+    lang: str,
+    title: str,
+    xlabel: str,
+    ylabel: str | None,
+    data: pd.DataFrame,
+    note: str | None = None,
+    source: str | None = None,
+) -> Chart:
+    """Horizontal bars stacked by series (e.g. pillars), first label on top, totals at the end."""
+    labels = [wrap(str(label), lang, 36) for label in labels]
+    fig, ax = new_figure(max(2.4, 0.36 * len(labels) + 1.8))
+    positions = list(range(len(labels)))[::-1]
+    left = [0.0] * len(labels)
+    for name, values in series.items():
+        vals = [float(v) for v in values]
+        ax.barh(positions, vals, left=left, color=colours[name], label=name, height=0.65)
+        left = [a + b for a, b in zip(left, vals, strict=True)]
+    for y, total in zip(positions, left, strict=True):
+        ax.text(total + 0.05, y, f"{total:.0f}", va="center", fontsize=9)
+    ax.set_yticks(positions, labels)
+    ax.set_xlim(0, max(left + [1.0]) + 1)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.tick_params(axis="y", length=0)
+    ax.legend(loc="lower right", fontsize=8)
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+
+
+def milestones(
+    points: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    data: pd.DataFrame,
+    colour: str,
+    note: str | None = None,
+    source: str | None = None,
+) -> Chart:
+    """The few dated values the source gives (label, date, ordinal), joined by a dashed line.
+
+    The line says only that the value went from one to the other: the source gives nothing between.
+    """
+    import matplotlib.dates as mdates
+
+    fig, ax = new_figure(3.0)
+    x = [mdates.date2num(d) for d in points["date"]]
+    y = [float(v) for v in points["ordinal"]]
+    ax.plot(x, y, ls="--", color=colour, lw=1.2)
+    ax.plot(x, y, ls="none", marker="o", markersize=8, color=colour)
+    for xi, yi, label in zip(x, y, points["label"], strict=True):
+        ax.annotate(f"{label}: {yi:,.0f}", (xi, yi), xytext=(8, -4), textcoords="offset points", fontsize=9)
+    span = max(x) - min(x) if len(x) > 1 else 365.0
+    ax.set_xlim(min(x) - span * 0.08, max(x) + span * 0.3)
+    ax.set_ylim(0, max(y) * 1.25)
+    ax.xaxis.set_major_locator(mdates.YearLocator(2))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)

@@ -1,0 +1,469 @@
+"""Load the curated tables described by data/datapackage.json: parse, validate, type, cache.
+
+The data package descriptor is the only declaration of the tables. This module turns each
+resource's Frictionless Table Schema into a pandera schema (types, required values, closed
+vocabularies, ranges, patterns, unique keys), then checks what pandera cannot see within one
+table: foreign keys and the totals the source states.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from .errors import DataValidationError, Problem, UnknownDatasetError
+from .paths import DEFAULT_DATA_DIR, PROJECT_ROOT
+
+DESCRIPTOR = "datapackage.json"
+
+# Raw text patterns for each Frictionless type, checked before any conversion.
+TYPE_PATTERNS: dict[str, tuple[str, str]] = {
+    "integer": (r"-?(0|[1-9][0-9]*)", "an integer"),
+    "number": (r"-?(0|[1-9][0-9]*)(\.[0-9]+)?", "a number"),
+    "date": (r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "a date YYYY-MM-DD"),
+    "boolean": (r"true|false", "true or false"),
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    required: bool
+    enum: tuple[str, ...] | None
+    minimum: float | None
+    maximum: float | None
+    pattern: str | None
+    unique: bool
+    description: str
+
+    @classmethod
+    def from_descriptor(cls, d: dict[str, Any]) -> Field:
+        c = d.get("constraints", {})
+        enum = c.get("enum")
+        return cls(
+            name=d["name"],
+            type=d.get("type", "string"),
+            required=bool(c.get("required", False)),
+            enum=tuple(str(v) for v in enum) if enum is not None else None,
+            minimum=c.get("minimum"),
+            maximum=c.get("maximum"),
+            pattern=c.get("pattern"),
+            unique=bool(c.get("unique", False)),
+            description=d.get("description", ""),
+        )
+
+    @property
+    def dtype(self) -> Any:
+        if self.enum is not None:
+            return pd.CategoricalDtype(list(self.enum))
+        return {
+            "integer": "Int64",
+            "number": "Float64",
+            "boolean": "boolean",
+            "date": "datetime64[s]",
+        }.get(self.type, "string")
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    path: str
+    title: str
+    title_ja: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[dict[str, Any], ...]
+    stated_totals: tuple[dict[str, Any], ...]
+
+    @classmethod
+    def from_descriptor(cls, d: dict[str, Any]) -> Resource:
+        schema = d["schema"]
+        pk = schema.get("primaryKey", [])
+        return cls(
+            name=d["name"],
+            path=d["path"],
+            title=d.get("title", d["name"]),
+            title_ja=d.get("title_ja", ""),
+            description=d.get("description", ""),
+            fields=tuple(Field.from_descriptor(f) for f in schema["fields"]),
+            primary_key=tuple([pk] if isinstance(pk, str) else pk),
+            foreign_keys=tuple(schema.get("foreignKeys", [])),
+            stated_totals=tuple(d.get("x-stated-totals", [])),
+        )
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+def _expected(field: Field) -> str:
+    """Human wording of what a field accepts, used in every message about it."""
+    if field.enum is not None:
+        return "one of " + ", ".join(field.enum)
+    text = TYPE_PATTERNS.get(field.type, ("", "text"))[1]
+    if field.minimum is not None and field.maximum is not None:
+        text += f" from {field.minimum} to {field.maximum}"
+    elif field.minimum is not None:
+        text += f" ≥ {field.minimum}"
+    elif field.maximum is not None:
+        text += f" ≤ {field.maximum}"
+    if field.pattern:
+        text += f" matching {field.pattern}"
+    return text
+
+
+def _pandera_schema(resource: Resource) -> pa.DataFrameSchema:
+    """Checks on the raw text of each cell, so a message can quote exactly what the file holds."""
+    columns = {}
+    for f in resource.fields:
+        checks = []
+        if f.type in TYPE_PATTERNS:
+            checks.append(pa.Check.str_matches(rf"(?:{TYPE_PATTERNS[f.type][0]})\Z", error=_expected(f)))
+        if f.type == "date":
+            checks.append(
+                pa.Check(
+                    lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna(),
+                    element_wise=False,
+                    error="a real calendar date YYYY-MM-DD",
+                )
+            )
+        if f.enum is not None:
+            checks.append(pa.Check.isin(list(f.enum), error=_expected(f)))
+        if f.pattern:
+            checks.append(pa.Check.str_matches(rf"(?:{f.pattern})\Z", error=_expected(f)))
+        if f.minimum is not None:
+            checks.append(pa.Check(lambda s, m=f.minimum: pd.to_numeric(s, errors="coerce") >= m, error=_expected(f)))
+        if f.maximum is not None:
+            checks.append(pa.Check(lambda s, m=f.maximum: pd.to_numeric(s, errors="coerce") <= m, error=_expected(f)))
+        columns[f.name] = pa.Column(
+            "string", checks=checks, nullable=not f.required, unique=f.unique, coerce=False, required=True
+        )
+    return pa.DataFrameSchema(
+        columns,
+        strict=True,
+        ordered=True,
+        unique=list(resource.primary_key) or None,
+        report_duplicates="all",
+        name=resource.name,
+    )
+
+
+def _normalise(text: str) -> str:
+    """Fold width and case, so 'ａｉ' finds 'AI' and 'asean' finds 'ASEAN'."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+class Catalog:
+    """All datasets of one data directory. Tables are validated once and cached per process."""
+
+    def __init__(self, data_dir: str | os.PathLike[str] | None = None):
+        self.data_dir = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
+        self._tables: dict[str, pd.DataFrame] = {}
+
+    # --- the descriptor -------------------------------------------------------------------------
+    @cached_property
+    def descriptor(self) -> dict[str, Any]:
+        path = self.data_dir / DESCRIPTOR
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            problem = Problem("datapackage", str(path), f"a readable JSON data package ({exc})")
+            raise DataValidationError([problem]) from exc
+
+    @cached_property
+    def resources(self) -> dict[str, Resource]:
+        return {r["name"]: Resource.from_descriptor(r) for r in self.descriptor["resources"]}
+
+    def resource(self, name: str) -> Resource:
+        try:
+            return self.resources[name]
+        except KeyError:
+            raise UnknownDatasetError(name, sorted(self.resources)) from None
+
+    def names(self) -> list[str]:
+        return list(self.resources)
+
+    # --- loading --------------------------------------------------------------------------------
+    def load(self, name: str) -> pd.DataFrame:
+        """The dataset as a typed, validated DataFrame (a copy: callers may change it freely)."""
+        if name not in self._tables:
+            resource = self.resource(name)
+            table = self._read_and_check(resource)
+            self._check_foreign_keys(resource, table)
+            self._tables[name] = table
+            self._check_stated_totals(resource, table)
+        return self._tables[name].copy()
+
+    def load_all(self) -> dict[str, pd.DataFrame]:
+        """Every dataset; all problems of all files are reported together."""
+        problems: list[Problem] = []
+        for name in self.names():
+            try:
+                self.load(name)
+            except DataValidationError as exc:
+                problems.extend(p for p in exc.problems if p not in problems)
+        if problems:
+            raise DataValidationError(problems)
+        return {name: self.load(name) for name in self.names()}
+
+    def _display_path(self, resource: Resource) -> str:
+        path = self.data_dir / resource.path
+        try:
+            return str(path.relative_to(PROJECT_ROOT))
+        except ValueError:
+            return str(path)
+
+    def _read_rows(self, resource: Resource) -> tuple[list[list[str]], list[int]]:
+        """Parse the CSV strictly: UTF-8, the declared header, the same number of fields on every row."""
+        file = self._display_path(resource)
+        path = self.data_dir / resource.path
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise DataValidationError([Problem(resource.name, file, f"a readable file ({exc.strerror})")]) from exc
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            problem = Problem(resource.name, file, "UTF-8 text", line=line, found=raw[exc.start : exc.end].hex(" "))
+            raise DataValidationError([problem]) from exc
+        text = text.removeprefix("\ufeff")
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        try:
+            header = next(reader, None)
+            for record in reader:
+                rows.append(record)
+                lines.append(reader.line_num)
+        except csv.Error as exc:
+            problem = Problem(resource.name, file, f"well-formed CSV ({exc})", line=reader.line_num)
+            raise DataValidationError([problem]) from exc
+        expected_header = resource.field_names
+        if header != expected_header:
+            header = header or []
+            missing = [c for c in expected_header if c not in header]
+            extra = [c for c in header if c not in expected_header]
+            detail = []
+            if missing:
+                detail.append("missing column(s) " + ", ".join(missing))
+            if extra:
+                detail.append("unexpected column(s) " + ", ".join(extra))
+            if not detail:
+                detail.append("columns in a different order")
+            problem = Problem(
+                resource.name,
+                file,
+                "the header " + ",".join(expected_header) + " (" + "; ".join(detail) + ")",
+                line=1,
+                found=",".join(header),
+            )
+            raise DataValidationError([problem])
+        bad = [
+            Problem(
+                resource.name,
+                file,
+                f"{len(expected_header)} fields (a truncated or malformed line?)",
+                row=i + 1,
+                line=lines[i],
+                found=f"{len(r)} field(s)",
+            )
+            for i, r in enumerate(rows)
+            if len(r) != len(expected_header)
+        ]
+        if bad:
+            raise DataValidationError(bad)
+        return rows, lines
+
+    def _read_and_check(self, resource: Resource) -> pd.DataFrame:
+        rows, lines = self._read_rows(resource)
+        file = self._display_path(resource)
+        raw = pd.DataFrame(rows, columns=resource.field_names, dtype="string")
+        raw = raw.replace("", pd.NA)
+        try:
+            _pandera_schema(resource).validate(raw, lazy=True)
+        except SchemaErrors as exc:
+            raise DataValidationError(self._problems_from_pandera(resource, file, exc, lines)) from None
+        return self._typed(resource, raw)
+
+    def _problems_from_pandera(
+        self, resource: Resource, file: str, exc: SchemaErrors, lines: list[int]
+    ) -> list[Problem]:
+        fields = {f.name: f for f in resource.fields}
+        problems = []
+        for case in exc.failure_cases.itertuples(index=False):
+            column = case.column if isinstance(case.column, str) and case.column in fields else None
+            index = case.index if isinstance(case.index, int) else None
+            check = str(case.check)
+            if check == "not_nullable":
+                expected = "a value (this column is required)"
+            elif check.startswith("field_uniqueness") or check == "multiple_fields_uniqueness":
+                key = column or ", ".join(resource.primary_key)
+                expected = f"a unique value of {key}"
+            elif column is not None:
+                expected = check if check != "None" else _expected(fields[column])
+            else:
+                expected = check
+            found = None if pd.isna(case.failure_case) else str(case.failure_case)
+            problems.append(
+                Problem(
+                    resource.name,
+                    file,
+                    expected,
+                    row=None if index is None else index + 1,
+                    line=None if index is None else lines[index],
+                    column=column,
+                    found=found,
+                )
+            )
+        return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+
+    @staticmethod
+    def _typed(resource: Resource, raw: pd.DataFrame) -> pd.DataFrame:
+        out = {}
+        for f in resource.fields:
+            col = raw[f.name]
+            if f.enum is not None:
+                out[f.name] = col.astype(object).astype(f.dtype)
+            elif f.type == "integer":
+                out[f.name] = pd.to_numeric(col).astype("Int64")
+            elif f.type == "number":
+                out[f.name] = pd.to_numeric(col).astype("Float64")
+            elif f.type == "boolean":
+                out[f.name] = col.map({"true": True, "false": False}).astype("boolean")
+            elif f.type == "date":
+                out[f.name] = pd.to_datetime(col, format="%Y-%m-%d").astype("datetime64[s]")
+            else:
+                out[f.name] = col
+        return pd.DataFrame(out)
+
+    # --- checks across tables -------------------------------------------------------------------
+    def _check_foreign_keys(self, resource: Resource, table: pd.DataFrame) -> None:
+        file = self._display_path(resource)
+        problems = []
+        for fk in resource.foreign_keys:
+            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+            ref = fk["reference"]
+            ref_name = ref.get("resource") or resource.name
+            ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+            target = table if ref_name == resource.name else self.load(ref_name)
+            known = {tuple(str(v) for v in row) for row in target[ref_fields].dropna().itertuples(index=False)}
+            for i, row in enumerate(table[fields].itertuples(index=False)):
+                if any(pd.isna(v) for v in row):
+                    continue
+                if tuple(str(v) for v in row) not in known:
+                    problems.append(
+                        Problem(
+                            resource.name,
+                            file,
+                            f"a value of {ref_name}.{', '.join(ref_fields)}",
+                            row=i + 1,
+                            column=", ".join(fields),
+                            found=", ".join(str(v) for v in row),
+                        )
+                    )
+        if problems:
+            raise DataValidationError(problems)
+
+    def _check_stated_totals(self, resource: Resource, table: pd.DataFrame) -> None:
+        if not resource.stated_totals:
+            return
+        figures = self.load("key_figures").set_index("metric")["value"]
+        problems = []
+        for rule in resource.stated_totals:
+            metric = rule["equals_key_figure"]
+            total = table[rule["field"]].sum()
+            stated = figures.get(metric)
+            if stated is None or pd.isna(stated) or float(total) != float(stated):
+                problems.append(
+                    Problem(
+                        resource.name,
+                        self._display_path(resource),
+                        f"a column total equal to key_figures '{metric}' ({stated})",
+                        column=rule["field"],
+                        found=str(total),
+                    )
+                )
+        if problems:
+            self._tables.pop(resource.name, None)
+            raise DataValidationError(problems)
+
+    # --- discovery ------------------------------------------------------------------------------
+    def datasets(self) -> pd.DataFrame:
+        """One row per dataset: name, English and Japanese title, row count, file."""
+        rows = [
+            {
+                "name": r.name,
+                "title": r.title,
+                "title_ja": r.title_ja,
+                "rows": len(self.load(r.name)),
+                "path": f"data/{r.path}",
+            }
+            for r in self.resources.values()
+        ]
+        return pd.DataFrame(rows).astype({"name": "string", "title": "string", "title_ja": "string", "path": "string"})
+
+    def search(self, text: str) -> pd.DataFrame:
+        """Rows of any dataset whose Japanese or English text contains `text` (case and width folded)."""
+        needle = _normalise(text)
+        found = []
+        for name, resource in self.resources.items():
+            table = self.load(name)
+            text_columns = [c for c in resource.field_names if c.endswith(("_ja", "_en")) or c == "acronym"]
+            key = list(resource.primary_key)
+            for i, row in table.iterrows():
+                for column in text_columns:
+                    value = row[column]
+                    if isinstance(value, str) and needle in _normalise(value):
+                        found.append(
+                            {
+                                "dataset": name,
+                                "key": ", ".join(str(row[k]) for k in key) if key else str(i),
+                                "column": column,
+                                "text": value,
+                                "source_quote": row.get("source_quote", pd.NA),
+                            }
+                        )
+        columns = ["dataset", "key", "column", "text", "source_quote"]
+        return pd.DataFrame(found, columns=columns).astype("string")
+
+
+_DEFAULT: Catalog | None = None
+
+
+def default_catalog() -> Catalog:
+    """The catalog of the project's data/ (or of $WORKPLAN_DATA_DIR, for checking another copy)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Catalog(os.environ.get("WORKPLAN_DATA_DIR") or None)
+    return _DEFAULT
+
+
+def source_text(catalog: Catalog | None = None) -> str:
+    """The raw source text the curated tables quote."""
+    catalog = catalog or default_catalog()
+    raw = catalog.data_dir / "raw"
+    (path,) = sorted(raw.glob("*.txt"))
+    return path.read_text(encoding="utf-8")
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def strip_whitespace(text: str) -> str:
+    """Remove every kind of whitespace (full-width space included): how source quotes are compared."""
+    return _WHITESPACE.sub("", text)
