@@ -233,3 +233,104 @@ def fund_projects_by_year_and_proposer() -> pd.DataFrame:
     projects = load("ict_fund_projects")
     out = projects.groupby(["approved_year", "proposer_iso3"], observed=True).size().rename("projects")
     return out.reset_index().astype({"projects": "Int64"})
+
+
+# --- country lens -----------------------------------------------------------------------------------
+
+# What naming a country in each (dataset, column) means. Every country-code column of the data
+# package must be listed here or in NOT_ENGAGEMENT (a test checks), so a new dataset cannot be missed.
+ENGAGEMENT_ROLES: dict[tuple[str, str], str] = {
+    ("ivo_forums", "country_iso3"): "forum_host",
+    ("ict_fund_projects", "proposer_iso3"): "fund_proposer",
+    ("apt_joint_research", "partner_iso3"): "research_partner",
+    ("memberships", "iso3"): "friends_group",
+    ("ivo_proposal_targets", "iso3"): "ivo_proposal",
+    ("events", "country_iso3"): "event_place",
+    ("apt_trainings", "place_iso3"): "training_place",
+}
+NOT_ENGAGEMENT = {("countries", "iso3")}  # the member list itself
+ROLE_ORDER = list(dict.fromkeys(ENGAGEMENT_ROLES.values()))
+_YEAR_COLUMNS = ("year", "approved_year", "fiscal_year")
+_DATE_COLUMNS = ("date", "as_of", "start_date")
+
+
+def country_columns() -> list[tuple[str, str]]:
+    """Every (dataset, column) of the data package that holds an ISO 3166 alpha-3 code."""
+    from .data import default_catalog
+
+    found = []
+    for name, resource in default_catalog().resources.items():
+        for f in resource.fields:
+            if f.name == "iso3" or f.name.endswith("_iso3"):
+                found.append((name, f.name))
+    return found
+
+
+def _row_year(row: pd.Series) -> int | None:
+    for column in _YEAR_COLUMNS:
+        if column in row and not pd.isna(row[column]):
+            return int(row[column])
+    for column in _DATE_COLUMNS:
+        if column in row and not pd.isna(row[column]):
+            return int(pd.Timestamp(row[column]).year)
+    return None
+
+
+def _row_text(row: pd.Series, lang: str) -> str:
+    for column in ("title", "body", "city", "name", "text"):
+        key = f"{column}_{lang}"
+        if key in row and isinstance(row[key], str):
+            return row[key]
+    return ""
+
+
+def engagement() -> pd.DataFrame:
+    """Country × programme engagement: one row per row of any dataset that names an ASEAN member.
+
+    Columns: iso3, role, dataset, key, year, status, text_ja, text_en, source_quote. Events that
+    mirror a row of another dataset (related_dataset set) are left out, so nothing counts twice.
+    """
+    from .data import default_catalog
+
+    catalog = default_catalog()
+    members = set(load("countries")["iso3"].astype(str))
+    rows = []
+    for dataset, column in country_columns():
+        if (dataset, column) in NOT_ENGAGEMENT:
+            continue
+        role = ENGAGEMENT_ROLES[(dataset, column)]
+        table = load(dataset)
+        if "related_dataset" in table.columns:
+            table = table[table["related_dataset"].isna()]
+        key_columns = list(catalog.resource(dataset).primary_key)
+        for _, row in table.iterrows():
+            code = row[column]
+            if pd.isna(code) or str(code) not in members:
+                continue
+            rows.append({
+                "iso3": str(code),
+                "role": role,
+                "dataset": dataset,
+                "key": ", ".join(str(row[k]) for k in key_columns),
+                "year": _row_year(row),
+                "status": str(row["status"]) if "status" in row and not pd.isna(row["status"]) else pd.NA,
+                "text_ja": _row_text(row, "ja"),
+                "text_en": _row_text(row, "en"),
+                "source_quote": row["source_quote"],
+            })
+    columns = ["iso3", "role", "dataset", "key", "year", "status", "text_ja", "text_en", "source_quote"]
+    out = pd.DataFrame(rows, columns=columns)
+    out["role"] = pd.Categorical(out["role"], categories=ROLE_ORDER)
+    out = out.astype({"iso3": "string", "dataset": "string", "key": "string", "year": "Int64",
+                      "status": "string", "text_ja": "string", "text_en": "string", "source_quote": "string"})
+    return out.sort_values(["iso3", "year", "role", "key"], na_position="last").reset_index(drop=True)
+
+
+def engagement_matrix(as_of: str) -> pd.DataFrame:
+    """Members on `as_of` (rows, in the dataset's order) × roles (columns): number of rows naming them."""
+    members = members_on(as_of)["iso3"].astype(str).to_list()
+    table = engagement()
+    counts = table.groupby(["iso3", "role"], observed=False).size().unstack("role", fill_value=0)
+    counts = counts.reindex(index=members, fill_value=0)
+    roles = [r for r in ROLE_ORDER if r in counts.columns and counts[r].sum() > 0]
+    return counts[roles].astype("int64")

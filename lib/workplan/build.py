@@ -261,7 +261,9 @@ class Executor:
 
         km = AsyncKernelManager(kernel_name=KERNEL_NAME)
         self.kernels.add(km)
-        await km.start_kernel(cwd=str(NOTEBOOK_DIR), env=kernel_env(self.data_dir))
+        # The kernel's own log (e.g. its TCP notice) is noise in build output; errors still show.
+        await km.start_kernel(cwd=str(NOTEBOOK_DIR), env=kernel_env(self.data_dir),
+                              extra_arguments=["--IPKernelApp.log_level=ERROR"])
         if self.warm_up:
             kc = km.client()
             kc.start_channels()
@@ -335,6 +337,8 @@ def parameterised(spec: ReportSpec) -> Any:
     from papermill.parameterize import parameterize_notebook
 
     nb = nbformat.read(spec.notebook_path, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.setdefault("tags", [])  # papermill reads cell.metadata.tags on every cell
     nb.metadata["papermill"] = {}
     nb = parameterize_notebook(nb, dict(spec.params), kernel_name=KERNEL_NAME, language="python")
     return nb

@@ -30,6 +30,17 @@ LIGHT = "#D9E2EC"
 TEXT = "#1F2933"
 HIGHLIGHT = "#E69F00"
 
+# One colour per kind of engagement in the country lens (the roles of workplan.analysis).
+ROLE_COLOURS = {
+    "forum_host": "#009E73",
+    "fund_proposer": "#CC79A7",
+    "research_partner": "#56B4E9",
+    "friends_group": "#0072B2",
+    "ivo_proposal": "#E69F00",
+    "event_place": "#7B8794",
+    "training_place": "#D55E00",
+}
+
 # Markers that tell held, ongoing, planned and provisional items apart without colour.
 STATUS_STYLE = {
     "held": {"marker": "o", "filled": True},
@@ -164,13 +175,29 @@ def pillar_legend_handles(lang: str, pillar_names: dict[int, str]) -> list:
 
 
 def wrap(text: str, lang: str, width: int = 40) -> str:
-    """Wrap a label to lines of about `width` Latin characters (half as many Japanese ones)."""
-    import textwrap
+    """Wrap a label to lines about `width` Latin characters wide (a Japanese character counts two).
 
-    if lang == "ja":
-        width = max(6, width // 2)
-        return "\n".join(text[i : i + width] for i in range(0, len(text), width))
-    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False)) or text
+    Latin words are never split; Japanese text may break between any two characters, except
+    before closing punctuation.
+    """
+    import re
+    import unicodedata
+
+    def cells(token: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in token)
+
+    tokens = re.findall(r"[A-Za-z0-9.,'()/&+\-]+|\s+|.", text)
+    lines: list[str] = []
+    line = ""
+    for token in tokens:
+        if line and cells(line + token.rstrip()) > width and not token.isspace() and token not in "、。）」・":
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return "\n".join(lines) or text
 
 
 # --- chart types -------------------------------------------------------------------------------------

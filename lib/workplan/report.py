@@ -153,7 +153,66 @@ class Report:
         return Text(f"## {self.t('about_heading')}\n\n{self.t('about_text')}")
 
 
-class OverviewReport(Report):
+class _CountryLens:
+    """Shared by the overview (all members) and the country report (one member)."""
+
+    lang: str
+    as_of: str
+    day: pd.Timestamp
+
+    def role_label(self, role: str) -> str:
+        return t(f"role.{role}", self.lang)
+
+    def engagement_counts(self) -> pd.DataFrame:
+        matrix = analysis.engagement_matrix(self.as_of)
+        return matrix
+
+    def engagement_tiles(self, highlight: str | None = None) -> charts.Chart:
+        matrix = self.engagement_counts()
+        totals = matrix.sum(axis=1)
+        countries = load("countries")
+        tiles = pd.DataFrame({
+            "iso3": countries["iso3"].astype(str),
+            "row": countries["tile_row"].astype(int),
+            "col": countries["tile_col"].astype(int),
+            "value": [float(totals[c]) if c in totals.index else float("nan") for c in countries["iso3"].astype(str)],
+            "caption": [str(int(totals[c])) if c in totals.index else t("not_member_short", self.lang)
+                        for c in countries["iso3"].astype(str)],
+        })
+        data = totals.rename("engagements").reset_index().astype({"iso3": "string"})
+        return charts.tile_map(
+            tiles, lang=self.lang, title=t("engagement_map_title", self.lang), data=data,
+            legend_title=t("engagement_map_legend", self.lang, as_of=format_date(self.day, "day", self.lang)),
+            highlight=highlight,
+        )
+
+    def engagement_heatmap(self, highlight: str | None = None) -> charts.Chart:
+        matrix = self.engagement_counts()
+        names = load("countries").set_index("iso3")[f"name_{self.lang}"]
+        shown = matrix.copy()
+        shown.index = [str(names[c]) for c in matrix.index]
+        shown.columns = [self.role_label(r) for r in matrix.columns]
+        highlight_rows = [str(names[highlight])] if highlight else []
+        return charts.heatmap(
+            shown, lang=self.lang, title=t("engagement_heatmap_title", self.lang), xlabel=t("programme", self.lang),
+            ylabel=t("member", self.lang), data=matrix.reset_index(), highlight_rows=highlight_rows,
+            note=t("engagement_heatmap_note", self.lang),
+        )
+
+    def membership_note(self) -> Text | None:
+        """Where the plan's own country counts and the membership on `as_of` differ, say so."""
+        members_now = len(members_on(self.as_of))
+        ivo = analysis.figure("ivo_member_countries")
+        notes = []
+        if int(ivo["value"]) != members_now:
+            notes.append(t("ivo_countries_differ", self.lang, stated=int(ivo["value"]), now=members_now,
+                           as_of=format_date(self.day, "day", self.lang)))
+        if not notes:
+            return None
+        return Text("> " + "\n>\n> ".join(notes))
+
+
+class OverviewReport(Report, _CountryLens):
     """The whole plan: structure, counts, one timeline, headline figures, members × programmes."""
 
     notebook = "overview"
@@ -201,6 +260,15 @@ class OverviewReport(Report):
 
     def timeline(self) -> Section:
         return self.pillar_timeline(None)
+
+    def members(self) -> Section:
+        """Members × programmes, and the same totals on a tile map."""
+        parts: list[object] = [Text(f"## {self.t('members_heading')}"), self.engagement_heatmap(),
+                               self.engagement_tiles()]
+        note = self.membership_note()
+        if note is not None:
+            parts.append(note)
+        return Section(parts)
 
 
 class PillarReport(Report):
@@ -594,3 +662,93 @@ class CooperationReport(PillarReport):
             self.t("organisers"): channels[self.col("organisers")].fillna("—"),
         })
         return self.table(frame, self.t("channels_caption"))
+
+
+class CountryReport(Report, _CountryLens):
+    """What in the plan involves one ASEAN member state."""
+
+    notebook = "country"
+
+    def __init__(self, **params: Any):
+        super().__init__(**params)
+        self.iso3: str = self.params["country"]
+        self.country = load("countries").set_index("iso3").loc[self.iso3]
+        self.name: str = str(self.country[self.col("name")])
+        self.rows = analysis.engagement()
+        self.rows = self.rows[self.rows["iso3"] == self.iso3].reset_index(drop=True)
+
+    def _title_text(self) -> str:
+        return t("country_title", self.lang, name=self.name)
+
+    def _description(self) -> str:
+        joined = self.country["asean_joined"]
+        member = joined <= self.day
+        key = "country_member" if member else "country_not_member"
+        return t(key, self.lang, name=self.name, joined=format_date(joined, "day", self.lang),
+                 as_of=format_date(self.day, "day", self.lang))
+
+    def summary(self) -> Section:
+        if self.rows.empty:
+            text = t("country_nowhere", self.lang, name=self.name)
+            return Section([Text(f"**{text}**")])
+        roles = self.rows.groupby("role", observed=True).size()
+        parts = [f"{self.role_label(r)} ({n})" for r, n in roles.items()]
+        text = t("country_summary", self.lang, name=self.name, n=len(self.rows),
+                 roles=t("list_sep", self.lang).join(parts))
+        section = [Text(text)]
+        note = self.membership_note()
+        if note is not None:
+            section.append(note)
+        return Section(section)
+
+    def engagements(self) -> Table | Text:
+        if self.rows.empty:
+            return Text(t("country_nowhere_table", self.lang, name=self.name))
+        frame = pd.DataFrame({
+            t("year", self.lang): self.rows["year"],
+            t("role", self.lang): [self.role_label(r) for r in self.rows["role"]],
+            t("text", self.lang): self.rows[self.col("text")],
+            t("status", self.lang): [self.status_label(s) if isinstance(s, str) and f"status.{s}" in _labels()
+                                     else "—" for s in self.rows["status"]],
+            t("dataset", self.lang): self.rows["dataset"],
+            t("source_quote", self.lang): self.rows["source_quote"],
+        })
+        return self.table(frame, t("country_table_caption", self.lang, name=self.name))
+
+    def engagement_timeline(self) -> charts.Chart | Text:
+        if self.rows.empty:
+            return Text(t("country_nowhere_chart", self.lang))
+        rows = self.rows.dropna(subset=["year"])
+        counts = rows.groupby(["year", "role"], observed=True).size().unstack("role", fill_value=0)
+        years = list(range(int(counts.index.min()), int(counts.index.max()) + 1))
+        counts = counts.reindex(years, fill_value=0)
+        palette = charts.ROLE_COLOURS
+        series = {self.role_label(r): counts[r].to_list() for r in counts.columns}
+        colours = {self.role_label(r): palette[r] for r in counts.columns}
+        return charts.columns(
+            [str(y) for y in years], series, colours, lang=self.lang,
+            title=t("country_timeline_title", self.lang, name=self.name), xlabel=t("year", self.lang),
+            ylabel=t("engagements", self.lang), data=counts.reset_index().rename(columns=str), height=3.2,
+            note=t("country_timeline_note", self.lang),
+        )
+
+    def comparison(self) -> charts.Chart:
+        matrix = self.engagement_counts()
+        totals = matrix.sum(axis=1).sort_values(ascending=False, kind="stable")
+        names = load("countries").set_index("iso3")[self.col("name")]
+        colours = [charts.HIGHLIGHT if c == self.iso3 else charts.NEUTRAL for c in totals.index]
+        return charts.hbar(
+            [str(names[c]) for c in totals.index], list(totals.values), colours, lang=self.lang,
+            title=t("country_comparison_title", self.lang), xlabel=t("engagements", self.lang), ylabel=None,
+            data=totals.rename("engagements").reset_index().astype({"iso3": "string"}),
+            note=t("country_comparison_note", self.lang, name=self.name),
+        )
+
+    def position(self) -> Section:
+        return Section([self.engagement_heatmap(highlight=self.iso3), self.engagement_tiles(highlight=self.iso3)])
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    from .i18n import LABELS
+
+    return LABELS
