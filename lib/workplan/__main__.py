@@ -25,7 +25,7 @@ def _positive_int(text: str) -> int:
 
 def parser() -> argparse.ArgumentParser:
     from .build import DEFAULT_TIMEOUT
-    from .paths import DEFAULT_DATA_DIR, REPORTS_DIR
+    from .paths import DEFAULT_DATA_DIR, NOTEBOOK_DIR, REPORTS_DIR
 
     p = argparse.ArgumentParser(prog="python -m workplan", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -40,6 +40,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=REPORTS_DIR, help="output folder (default: reports/)")
     b.add_argument("--data", type=Path, default=Path(os.environ.get("WORKPLAN_DATA_DIR") or DEFAULT_DATA_DIR),
                    help="data folder (default: data/)")
+    b.add_argument("--notebooks", type=Path, default=NOTEBOOK_DIR, help="notebook folder (default: notebooks/)")
     b.add_argument("--no-warm-up", action="store_true", help="do not pre-import the library in waiting kernels")
 
     bl = sub.add_parser("baseline", help="re-execute the notebooks in notebooks/ in place (the nbval baseline)")
@@ -59,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         options = BuildOptions(
             out_dir=args.out,
             data_dir=args.data,
+            notebook_dir=args.notebooks,
             jobs=args.jobs,
             force=args.force,
             only=args.only,

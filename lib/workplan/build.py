@@ -249,7 +249,9 @@ class Executor:
     # Imported by the kernel while it waits for its notebook; the notebook imports them again (no-ops).
     WARM_UP = "import workplan.report"
 
-    def __init__(self, jobs: int, timeout: int, data_dir: Path, warm_up: bool = True):
+    def __init__(self, jobs: int, timeout: int, data_dir: Path, warm_up: bool = True,
+                 notebook_dir: Path = NOTEBOOK_DIR):
+        self.notebook_dir = notebook_dir
         self.jobs = max(1, jobs)
         self.timeout = timeout
         self.data_dir = data_dir
@@ -262,7 +264,7 @@ class Executor:
         km = AsyncKernelManager(kernel_name=KERNEL_NAME)
         self.kernels.add(km)
         # The kernel's own log (e.g. its TCP notice) is noise in build output; errors still show.
-        await km.start_kernel(cwd=str(NOTEBOOK_DIR), env=kernel_env(self.data_dir),
+        await km.start_kernel(cwd=str(self.notebook_dir), env=kernel_env(self.data_dir),
                               extra_arguments=["--IPKernelApp.log_level=ERROR"])
         if self.warm_up:
             kc = km.client()
@@ -312,7 +314,7 @@ class Executor:
             kernel_name=KERNEL_NAME,
             record_timing=False,
             allow_errors=False,
-            resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
+            resources={"metadata": {"path": str(self.notebook_dir)}},
             on_cell_start=on_cell_start,
         )
         try:
@@ -416,6 +418,7 @@ class Reporter:
 class BuildOptions:
     out_dir: Path = REPORTS_DIR
     data_dir: Path = DEFAULT_DATA_DIR
+    notebook_dir: Path = NOTEBOOK_DIR
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     force: bool = False
     only: str | None = None
@@ -448,7 +451,7 @@ class Build:
     def _run_locked(self) -> int:
         started = time.monotonic()
         try:
-            specs = select(report_matrix(self.o.data_dir), self.o.only)
+            specs = select(report_matrix(self.o.data_dir, notebook_dir=self.o.notebook_dir), self.o.only)
         except ParameterError as exc:
             self.say.error(f"error: report matrix: {exc}")
             return EXIT_BAD_INPUT
@@ -531,7 +534,7 @@ class Build:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, on_signal, sig.name)
 
-        executor = Executor(self.o.jobs, self.o.timeout, self.o.data_dir, self.o.warm_up)
+        executor = Executor(self.o.jobs, self.o.timeout, self.o.data_dir, self.o.warm_up, self.o.notebook_dir)
         converter = await asyncio.to_thread(Converter)
         queue = list(todo)
         total = len(todo)
@@ -601,7 +604,7 @@ class Build:
         spec = outcome.spec
         previous = manifest["reports"].get(spec.key, {})
         entry = {
-            "notebook": f"notebooks/{spec.notebook_path.name}",
+            "notebook": spec.notebook_path.name,
             "params": spec.params,
             "outputs": list(spec.outputs),
             "title": spec.title,
@@ -640,7 +643,9 @@ class Build:
         from .site import write_site
 
         manifest = read_manifest(self.o.out_dir)
-        known = {p.spec.key for p in planned}
+        # The index lists the whole matrix, not just this run's selection (--only).
+        known = {spec.key for spec in report_matrix(self.o.data_dir, notebook_dir=self.o.notebook_dir)}
+        manifest["reports"] = {k: v for k, v in manifest["reports"].items() if k in known}
         manifest["inputs"] = shared
         manifest["reports"] = dict(sorted(manifest["reports"].items()))
         write_manifest(self.o.out_dir, manifest)

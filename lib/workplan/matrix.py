@@ -98,6 +98,7 @@ class ReportSpec:
     title: dict[str, str] = field(hash=False)
     description: dict[str, str] = field(hash=False)
     group: str = "plan"  # "plan" or "country", for the index
+    notebook_dir: Path = NOTEBOOK_DIR
 
     @property
     def lang(self) -> str:
@@ -109,7 +110,7 @@ class ReportSpec:
 
     @property
     def notebook_path(self) -> Path:
-        return NOTEBOOK_DIR / NOTEBOOKS[self.notebook].file
+        return self.notebook_dir / NOTEBOOKS[self.notebook].file
 
     @property
     def outputs(self) -> tuple[str, str]:
@@ -119,14 +120,16 @@ class ReportSpec:
         return json.dumps(self.params, sort_keys=True, ensure_ascii=False)
 
 
-def report_matrix(data_dir: Path = DEFAULT_DATA_DIR, as_of: str = DEFAULT_AS_OF) -> list[ReportSpec]:
+def report_matrix(
+    data_dir: Path = DEFAULT_DATA_DIR, as_of: str = DEFAULT_AS_OF, notebook_dir: Path = NOTEBOOK_DIR
+) -> list[ReportSpec]:
     """Every report of a full build, in a stable order; each parameter set checked against its notebook."""
     specs: list[ReportSpec] = []
     for lang in LANGS:
         for key in ("overview", *PILLAR_NOTEBOOKS.values()):
             nb = NOTEBOOKS[key]
             params = {"lang": lang, "as_of": as_of}
-            specs.append(ReportSpec(key, key, params, nb.title, nb.description))
+            specs.append(ReportSpec(key, key, params, nb.title, nb.description, notebook_dir=notebook_dir))
         nb = NOTEBOOKS["country"]
         for row in country_rows(data_dir):
             iso3 = row["iso3"]
@@ -139,7 +142,9 @@ def report_matrix(data_dir: Path = DEFAULT_DATA_DIR, as_of: str = DEFAULT_AS_OF)
                 "en": f"What in the plan involves {row['name_en']}.",
                 "ja": f"本プランで{row['name_ja']}が関わる取組。",
             }
-            specs.append(ReportSpec(f"country-{iso3.lower()}", "country", params, title, description, "country"))
+            specs.append(
+                ReportSpec(f"country-{iso3.lower()}", "country", params, title, description, "country", notebook_dir)
+            )
     for spec in specs:
         check_mapping(spec.params, NOTEBOOKS[spec.notebook].parameters)
     return specs
