@@ -21,6 +21,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -369,12 +370,16 @@ class Converter:
         config.HTMLExporter.exclude_output_prompt = True
         config.HTMLExporter.extra_template_basedirs = [str(LIB_DIR / "templates")]
         config.HTMLExporter.template_name = "reader"
-        self.exporter = HTMLExporter(config=config)
+        # One exporter per language: <html lang> comes from the exporter's own setting.
+        self.exporters = {}
+        self.lock = threading.Lock()  # conversions run in worker threads; exporters are not shared-safe
+        for lang in ("ja", "en"):
+            config.HTMLExporter.language_code = lang
+            self.exporters[lang] = HTMLExporter(config=config.copy())
 
     def html(self, nb: Any, spec: ReportSpec) -> bytes:
         resources = {
             "metadata": {"name": spec.title[spec.lang]},
-            "language_code": spec.lang,
             "workplan": {
                 "lang": spec.lang,
                 "index": "../index.html",
@@ -383,7 +388,8 @@ class Converter:
                 "index_label": "← すべてのレポート" if spec.lang == "ja" else "← All reports",
             },
         }
-        body, _ = self.exporter.from_notebook_node(nb, resources=resources)
+        with self.lock:
+            body, _ = self.exporters[spec.lang].from_notebook_node(nb, resources=resources)
         return body.encode("utf-8")
 
 

@@ -39,7 +39,7 @@ NOTEBOOKS: dict[str, NotebookSpec] = {
     ),
     "pillar1": NotebookSpec(
         "pillar1_ai.ipynb",
-        ("lang", "as_of"),
+        ("lang", "as_of", "pillar"),
         {"en": "Pillar 1: AI and digital policy", "ja": "柱1：AI及びデジタル政策"},
         {
             "en": "The 16-point AI statement, the Hiroshima AI Process and its Friends Group.",
@@ -48,7 +48,7 @@ NOTEBOOKS: dict[str, NotebookSpec] = {
     ),
     "pillar2": NotebookSpec(
         "pillar2_cyber.ipynb",
-        ("lang", "as_of"),
+        ("lang", "as_of", "pillar"),
         {"en": "Pillar 2: Cybersecurity", "ja": "柱2：サイバーセキュリティ"},
         {
             "en": "AJCCBC support phases, the next programme, the 2026 collaborative activities.",
@@ -57,7 +57,7 @@ NOTEBOOKS: dict[str, NotebookSpec] = {
     ),
     "pillar3": NotebookSpec(
         "pillar3_infra.ipynb",
-        ("lang", "as_of"),
+        ("lang", "as_of", "pillar"),
         {"en": "Pillar 3: Digital infrastructure and DX", "ja": "柱3：デジタルインフラ及びDX"},
         {
             "en": "ASEAN IVO projects and forums, APT joint research, Open RAN.",
@@ -66,7 +66,7 @@ NOTEBOOKS: dict[str, NotebookSpec] = {
     ),
     "pillar4": NotebookSpec(
         "pillar4_cooperation.ipynb",
-        ("lang", "as_of"),
+        ("lang", "as_of", "pillar"),
         {"en": "Pillar 4: Cooperation and coordination", "ja": "柱4：協力及び協調"},
         {
             "en": "The Japan–ASEAN ICT Fund and its recent projects; the meeting channels.",
@@ -128,7 +128,8 @@ def report_matrix(
     for lang in LANGS:
         for key in ("overview", *PILLAR_NOTEBOOKS.values()):
             nb = NOTEBOOKS[key]
-            params = {"lang": lang, "as_of": as_of}
+            params: dict[str, Any] = {"lang": lang, "as_of": as_of}
+            params.update({"pillar": p for p, k in PILLAR_NOTEBOOKS.items() if k == key})
             specs.append(ReportSpec(key, key, params, nb.title, nb.description, notebook_dir=notebook_dir))
         nb = NOTEBOOKS["country"]
         for row in country_rows(data_dir):

@@ -278,10 +278,14 @@ class PillarReport(Report):
 
     def __init__(self, **params: Any):
         super().__init__(**params)
+        if self.params["pillar"] != self.pillar:
+            from .errors import ParameterError
+            from .matrix import PILLAR_NOTEBOOKS
 
-    def title(self) -> Section:
-        section = super().title()
-        return section
+            other = NOTEBOOKS[PILLAR_NOTEBOOKS[self.params["pillar"]]].file
+            raise ParameterError(
+                "pillar", self.params["pillar"], f"{self.pillar} in this notebook (pillar {self.params['pillar']} is {other})"
+            )
 
     def commitments(self) -> Section:  # type: ignore[override]
         return super().commitments(self.pillar)
