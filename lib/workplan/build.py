@@ -378,14 +378,16 @@ class Converter:
             self.exporters[lang] = HTMLExporter(config=config.copy())
 
     def html(self, nb: Any, spec: ReportSpec) -> bytes:
+        from .i18n import t
+
         resources = {
             "metadata": {"name": spec.title[spec.lang]},
             "workplan": {
                 "lang": spec.lang,
                 "index": "../index.html",
                 "other_lang": f"../{'en' if spec.lang == 'ja' else 'ja'}/{spec.report_id}.html",
-                "other_lang_label": "English" if spec.lang == "ja" else "日本語",
-                "index_label": "← すべてのレポート" if spec.lang == "ja" else "← All reports",
+                "other_lang_label": t("other_language", spec.lang),
+                "index_label": t("all_reports", spec.lang),
             },
         }
         with self.lock:

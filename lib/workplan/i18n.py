@@ -27,6 +27,8 @@ LABELS: dict[str, dict[str, str]] = {
         "ja": "{as_of}時点の状況。本プランは2026年1月公表のため、それ以降の事項はプラン公表時の見込みです。",
     },
     "source_quote": {"en": "Source wording", "ja": "原文"},
+    "all_reports": {"en": "← All reports", "ja": "← すべてのレポート"},
+    "other_language": {"en": "日本語", "ja": "English"},
     "count": {"en": "Number", "ja": "件数"},
     "year": {"en": "Year", "ja": "年"},
     "fiscal_year": {"en": "Fiscal year", "ja": "年度"},
