@@ -15,7 +15,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from workplan.matrix import report_matrix
 from workplan.paths import DEFAULT_DATA_DIR, NOTEBOOK_DIR, PROJECT_ROOT
 
@@ -32,12 +31,18 @@ def full_build(tmp_path_factory):
     """A full build of every report from a copy of notebooks/ (so tests may change the copy)."""
     root = tmp_path_factory.mktemp("full-build")
     notebooks = root / "notebooks"
-    shutil.copytree(NOTEBOOK_DIR, notebooks, ignore=lambda d, names: [n for n in names if not n.endswith(".ipynb")])
+    shutil.copytree(
+        NOTEBOOK_DIR, notebooks, ignore=lambda d, names: [n for n in names if not n.endswith(".ipynb")]
+    )
     out = root / "reports"
     result = run_build(out, notebooks, "--jobs", "2")
     assert result.returncode == 0, result.stdout + result.stderr
-    return {"out": out, "notebooks": notebooks, "result": result,
-            "snapshot": {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}}
+    return {
+        "out": out,
+        "notebooks": notebooks,
+        "result": result,
+        "snapshot": {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()},
+    }
 
 
 def test_every_report_of_the_matrix_is_built_in_both_languages(full_build):
@@ -150,7 +155,9 @@ def test_forced_rebuild_is_byte_identical(full_build):
     for key in keys:
         for suffix in (".ipynb", ".html"):
             rel = Path(key + suffix)
-            assert (out / rel).read_bytes() == full_build["snapshot"][rel], f"{rel} differs between two builds"
+            assert (out / rel).read_bytes() == full_build["snapshot"][rel], (
+                f"{rel} differs between two builds"
+            )
 
 
 def test_changing_one_notebook_rebuilds_only_its_reports(full_build):

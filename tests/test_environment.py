@@ -58,7 +58,9 @@ def test_environment_yml_pins_equal_pyproject_pins():
 def test_lock_file_contains_every_direct_pin_at_the_same_version():
     lock = _lock_pins()
     for name, version in _pyproject_pins().items():
-        assert lock.get(name) == version, f"requirements.lock has {name}=={lock.get(name)}, pyproject {version}"
+        assert lock.get(name) == version, (
+            f"requirements.lock has {name}=={lock.get(name)}, pyproject {version}"
+        )
 
 
 def test_environment_yml_names_python_311():

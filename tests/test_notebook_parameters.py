@@ -8,7 +8,6 @@ from __future__ import annotations
 import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
-
 from workplan.matrix import NOTEBOOKS
 from workplan.paths import NOTEBOOK_DIR
 
@@ -27,11 +26,19 @@ BAD = [
 
 
 @pytest.mark.parametrize(("notebook", "params", "name", "allowed"), BAD, ids=[f"{b[0]}-{b[2]}" for b in BAD])
-def test_bad_parameter_stops_at_the_first_cell_with_a_clear_message(tmp_path, notebook, params, name, allowed):
+def test_bad_parameter_stops_at_the_first_cell_with_a_clear_message(
+    tmp_path, notebook, params, name, allowed
+):
     source = NOTEBOOK_DIR / NOTEBOOKS[notebook].file
     with pytest.raises(PapermillExecutionError) as info:
-        papermill.execute_notebook(str(source), str(tmp_path / "out.ipynb"), parameters=params,
-                                   cwd=str(NOTEBOOK_DIR), progress_bar=False, kernel_name="python3")
+        papermill.execute_notebook(
+            str(source),
+            str(tmp_path / "out.ipynb"),
+            parameters=params,
+            cwd=str(NOTEBOOK_DIR),
+            progress_bar=False,
+            kernel_name="python3",
+        )
     error = info.value
     assert error.ename == "ParameterError"
     assert f"parameter {name!r}" in error.evalue

@@ -32,18 +32,34 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build the reports that are out of date")
     b.add_argument("--force", action="store_true", help="rebuild every report, changed or not")
-    b.add_argument("--only", metavar="PATTERN", help="build a subset: keys like en/pillar2, globs like '*/country-*'")
-    b.add_argument("--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1, help="kernels side by side")
+    b.add_argument(
+        "--only", metavar="PATTERN", help="build a subset: keys like en/pillar2, globs like '*/country-*'"
+    )
+    b.add_argument(
+        "--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1, help="kernels side by side"
+    )
     b.add_argument("--quiet", "-q", action="store_true", help="print only errors and the summary")
-    b.add_argument("--check", action="store_true", help="validate data and parameters, list what would be built")
+    b.add_argument(
+        "--check", action="store_true", help="validate data and parameters, list what would be built"
+    )
     b.add_argument("--timeout", type=_positive_int, default=DEFAULT_TIMEOUT, help="seconds allowed per cell")
     b.add_argument("--out", type=Path, default=REPORTS_DIR, help="output folder (default: reports/)")
-    b.add_argument("--data", type=Path, default=Path(os.environ.get("WORKPLAN_DATA_DIR") or DEFAULT_DATA_DIR),
-                   help="data folder (default: data/)")
-    b.add_argument("--notebooks", type=Path, default=NOTEBOOK_DIR, help="notebook folder (default: notebooks/)")
-    b.add_argument("--no-warm-up", action="store_true", help="do not pre-import the library in waiting kernels")
+    b.add_argument(
+        "--data",
+        type=Path,
+        default=Path(os.environ.get("WORKPLAN_DATA_DIR") or DEFAULT_DATA_DIR),
+        help="data folder (default: data/)",
+    )
+    b.add_argument(
+        "--notebooks", type=Path, default=NOTEBOOK_DIR, help="notebook folder (default: notebooks/)"
+    )
+    b.add_argument(
+        "--no-warm-up", action="store_true", help="do not pre-import the library in waiting kernels"
+    )
 
-    bl = sub.add_parser("baseline", help="re-execute the notebooks in notebooks/ in place (the nbval baseline)")
+    bl = sub.add_parser(
+        "baseline", help="re-execute the notebooks in notebooks/ in place (the nbval baseline)"
+    )
     bl.add_argument("notebooks", nargs="*", help="notebook files (default: all declared)")
     bl.add_argument("--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1)
 

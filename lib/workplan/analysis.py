@@ -39,7 +39,15 @@ def structure() -> pd.DataFrame:
     table = initiatives.merge(pillars, on="pillar_id", suffixes=("", "_pillar"))
     table = table.merge(counts, left_on="initiative_id", right_index=True, how="left")
     table["actions"] = table["actions"].fillna(0).astype("Int64")
-    columns = ["pillar_id", "name_ja_pillar", "name_en_pillar", "initiative_id", "name_ja", "name_en", "actions"]
+    columns = [
+        "pillar_id",
+        "name_ja_pillar",
+        "name_en_pillar",
+        "initiative_id",
+        "name_ja",
+        "name_en",
+        "actions",
+    ]
     return table[columns].sort_values("initiative_id").reset_index(drop=True)
 
 
@@ -62,8 +70,14 @@ def counts_by_kind() -> pd.DataFrame:
 # --- time ----------------------------------------------------------------------------------------
 
 
-def status_on(status: str, start: pd.Timestamp, precision: str, end: pd.Timestamp | None,
-              end_precision: str | None, as_of: str | dt.date) -> str:
+def status_on(
+    status: str,
+    start: pd.Timestamp,
+    precision: str,
+    end: pd.Timestamp | None,
+    end_precision: str | None,
+    as_of: str | dt.date,
+) -> str:
     """What the plan's status means on `as_of`.
 
     The source's statuses describe January 2026. On another date: a held item that lies after
@@ -76,7 +90,11 @@ def status_on(status: str, start: pd.Timestamp, precision: str, end: pd.Timestam
     open_ended = status == "ongoing" and (end is None or pd.isna(end))
     if open_ended:
         return "ongoing" if day >= first else "not_yet"
-    last = period_end(end, end_precision) if end is not None and not pd.isna(end) else period_end(first, precision)
+    last = (
+        period_end(end, end_precision)
+        if end is not None and not pd.isna(end)
+        else period_end(first, precision)
+    )
     if day < first:
         return "not_yet" if status in ("held", "completed", "ongoing") else status
     if day < last and end is not None and not pd.isna(end):
@@ -107,9 +125,9 @@ def timeline(as_of: str) -> pd.DataFrame:
 
 def ai_principles_by_category() -> pd.DataFrame:
     principles = load("ai_principles")
-    out = principles.groupby(["category_id", "category_order", "category_ja", "category_en"], observed=True).agg(
-        points=("number", "count"), numbers=("number", lambda s: ", ".join(str(n) for n in s))
-    )
+    out = principles.groupby(
+        ["category_id", "category_order", "category_ja", "category_en"], observed=True
+    ).agg(points=("number", "count"), numbers=("number", lambda s: ", ".join(str(n) for n in s)))
     return out.reset_index().sort_values("category_order").reset_index(drop=True)
 
 
@@ -141,9 +159,7 @@ class Gap:
 def ajccbc_phases() -> pd.DataFrame:
     """Support phases with the first day after each (end date's precision applied)."""
     phases = load("ajccbc_support").sort_values("phase_order").reset_index(drop=True)
-    phases["covered_until"] = [
-        period_end(r.end_date, r.end_precision) for r in phases.itertuples()
-    ]
+    phases["covered_until"] = [period_end(r.end_date, r.end_precision) for r in phases.itertuples()]
     return phases
 
 
@@ -185,13 +201,17 @@ def forum_hosts(as_of: str) -> pd.DataFrame:
         hosted = forums[forums["country_iso3"] == m.iso3]
         held = hosted[(hosted["status"] == "held") & (hosted["date"] <= day)]
         upcoming = hosted[~hosted.index.isin(held.index)]
-        rows.append({
-            "iso3": m.iso3, "name_ja": m.name_ja, "name_en": m.name_en,
-            "forums_hosted": len(held),
-            "years_hosted": ", ".join(str(y) for y in held["year"]),
-            "forums_upcoming": len(upcoming),
-            "years_upcoming": ", ".join(str(y) for y in upcoming["year"]),
-        })
+        rows.append(
+            {
+                "iso3": m.iso3,
+                "name_ja": m.name_ja,
+                "name_en": m.name_en,
+                "forums_hosted": len(held),
+                "years_hosted": ", ".join(str(y) for y in held["year"]),
+                "forums_upcoming": len(upcoming),
+                "years_upcoming": ", ".join(str(y) for y in upcoming["year"]),
+            }
+        )
     return pd.DataFrame(rows).astype({"forums_hosted": "Int64", "forums_upcoming": "Int64"})
 
 
@@ -307,22 +327,34 @@ def engagement() -> pd.DataFrame:
             code = row[column]
             if pd.isna(code) or str(code) not in members:
                 continue
-            rows.append({
-                "iso3": str(code),
-                "role": role,
-                "dataset": dataset,
-                "key": ", ".join(str(row[k]) for k in key_columns),
-                "year": _row_year(row),
-                "status": str(row["status"]) if "status" in row and not pd.isna(row["status"]) else pd.NA,
-                "text_ja": _row_text(row, "ja"),
-                "text_en": _row_text(row, "en"),
-                "source_quote": row["source_quote"],
-            })
+            rows.append(
+                {
+                    "iso3": str(code),
+                    "role": role,
+                    "dataset": dataset,
+                    "key": ", ".join(str(row[k]) for k in key_columns),
+                    "year": _row_year(row),
+                    "status": str(row["status"]) if "status" in row and not pd.isna(row["status"]) else pd.NA,
+                    "text_ja": _row_text(row, "ja"),
+                    "text_en": _row_text(row, "en"),
+                    "source_quote": row["source_quote"],
+                }
+            )
     columns = ["iso3", "role", "dataset", "key", "year", "status", "text_ja", "text_en", "source_quote"]
     out = pd.DataFrame(rows, columns=columns)
     out["role"] = pd.Categorical(out["role"], categories=ROLE_ORDER)
-    out = out.astype({"iso3": "string", "dataset": "string", "key": "string", "year": "Int64",
-                      "status": "string", "text_ja": "string", "text_en": "string", "source_quote": "string"})
+    out = out.astype(
+        {
+            "iso3": "string",
+            "dataset": "string",
+            "key": "string",
+            "year": "Int64",
+            "status": "string",
+            "text_ja": "string",
+            "text_en": "string",
+            "source_quote": "string",
+        }
+    )
     return out.sort_values(["iso3", "year", "role", "key"], na_position="last").reset_index(drop=True)
 
 

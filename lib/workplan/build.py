@@ -84,7 +84,9 @@ def shared_digest(data_dir: Path = DEFAULT_DATA_DIR) -> dict[str, str]:
     """Hashes of what every report depends on: data, library source, pinned dependencies."""
     data_files = [p for p in data_dir.rglob("*") if p.is_file() and not p.name.startswith(".")]
     lib_files = [p for p in LIB_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".j2", ".json", ".css"}]
-    dep_files = [p for p in (PROJECT_ROOT / "requirements.lock", PROJECT_ROOT / "pyproject.toml") if p.exists()]
+    dep_files = [
+        p for p in (PROJECT_ROOT / "requirements.lock", PROJECT_ROOT / "pyproject.toml") if p.exists()
+    ]
     return {
         "data": _hash_files(data_files, data_dir),
         "library": _hash_files(lib_files, LIB_DIR),
@@ -250,8 +252,9 @@ class Executor:
     # Imported by the kernel while it waits for its notebook; the notebook imports them again (no-ops).
     WARM_UP = "import workplan.report"
 
-    def __init__(self, jobs: int, timeout: int, data_dir: Path, warm_up: bool = True,
-                 notebook_dir: Path = NOTEBOOK_DIR):
+    def __init__(
+        self, jobs: int, timeout: int, data_dir: Path, warm_up: bool = True, notebook_dir: Path = NOTEBOOK_DIR
+    ):
         self.notebook_dir = notebook_dir
         self.jobs = max(1, jobs)
         self.timeout = timeout
@@ -265,8 +268,11 @@ class Executor:
         km = AsyncKernelManager(kernel_name=KERNEL_NAME)
         self.kernels.add(km)
         # The kernel's own log (e.g. its TCP notice) is noise in build output; errors still show.
-        await km.start_kernel(cwd=str(self.notebook_dir), env=kernel_env(self.data_dir),
-                              extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        await km.start_kernel(
+            cwd=str(self.notebook_dir),
+            env=kernel_env(self.data_dir),
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
         if self.warm_up:
             kc = km.client()
             kc.start_channels()
@@ -323,11 +329,17 @@ class Executor:
         except CellTimeoutError as exc:
             cell = None if current["index"] is None else current["index"] + 1
             raise ReportExecutionError(
-                key, cell, "CellTimeoutError", f"a cell ran longer than {self.timeout} s (--timeout)", current["source"]
+                key,
+                cell,
+                "CellTimeoutError",
+                f"a cell ran longer than {self.timeout} s (--timeout)",
+                current["source"],
             ) from exc
         except DeadKernelError as exc:
             cell = None if current["index"] is None else current["index"] + 1
-            raise ReportExecutionError(key, cell, "DeadKernelError", "the kernel died", current["source"]) from exc
+            raise ReportExecutionError(
+                key, cell, "DeadKernelError", "the kernel died", current["source"]
+            ) from exc
         except CellExecutionError as exc:
             cell = None if current["index"] is None else current["index"] + 1
             raise ReportExecutionError(key, cell, exc.ename, exc.evalue, current["source"]) from exc
@@ -453,7 +465,9 @@ class Build:
             self.say.error(f"error: {exc}; the previous reports are unchanged")
             return EXIT_CANNOT_WRITE
         except PermissionError as exc:
-            self.say.error(f"error: cannot write to {self.o.out_dir}: {exc}; the previous reports are unchanged")
+            self.say.error(
+                f"error: cannot write to {self.o.out_dir}: {exc}; the previous reports are unchanged"
+            )
             return EXIT_CANNOT_WRITE
 
     def _run_locked(self) -> int:
@@ -467,7 +481,9 @@ class Build:
             self.say.error(f"error: cannot read the report matrix's data: {exc}")
             return EXIT_BAD_INPUT
         if not specs:
-            self.say.error(f"error: --only {self.o.only!r} matches no report; reports are named like en/pillar2")
+            self.say.error(
+                f"error: --only {self.o.only!r} matches no report; reports are named like en/pillar2"
+            )
             return EXIT_BAD_INPUT
         shared = shared_digest(self.o.data_dir)
         planned = plan(specs, self.o.out_dir, shared, self.o.force)
@@ -479,11 +495,15 @@ class Build:
                 return code
         if self.o.check:
             for p in planned:
-                self.say.always(f"{'build' if p.reason else 'skip '} {p.spec.key:<22} {p.reason or 'up to date'}")
+                self.say.always(
+                    f"{'build' if p.reason else 'skip '} {p.spec.key:<22} {p.reason or 'up to date'}"
+                )
             self.say.always(f"check: data valid, {len(specs)} report(s) declared, {len(todo)} would be built")
             return EXIT_OK
         if not todo:
-            self.say.always(f"nothing to build: {len(planned)} report(s) up to date ({time.monotonic() - started:.1f} s)")
+            self.say.always(
+                f"nothing to build: {len(planned)} report(s) up to date ({time.monotonic() - started:.1f} s)"
+            )
             return EXIT_OK
 
         check_writable(self.o.out_dir)
@@ -499,7 +519,9 @@ class Build:
         summary = f"{len(built)} built, {skipped} up to date, {len(failed)} failed in {elapsed:.1f} s"
         if self.interrupted:
             not_run = len(todo) - len(built) - len(failed)
-            self.say.error(f"interrupted by {self.interrupted}: {summary}, {not_run} not run; previous files kept")
+            self.say.error(
+                f"interrupted by {self.interrupted}: {summary}, {not_run} not run; previous files kept"
+            )
             return EXIT_INTERRUPTED
         if failed:
             self.say.error("failed reports (their previous files are kept):")
@@ -605,7 +627,9 @@ class Build:
                     atomic_write(self.o.out_dir / rel, content)
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS, errno.EPERM):
-                raise OutputError(f"cannot write {outcome.spec.key} to {self.o.out_dir}: {exc.strerror}") from exc
+                raise OutputError(
+                    f"cannot write {outcome.spec.key} to {self.o.out_dir}: {exc.strerror}"
+                ) from exc
             raise
 
     def _record(self, manifest: dict[str, Any], outcome: Outcome) -> None:
@@ -631,7 +655,10 @@ class Build:
             if previous.get("last_good"):
                 entry["last_good"] = previous["last_good"]
             elif previous.get("status") == "ok":
-                entry["last_good"] = {"input_hash": previous.get("input_hash"), "started": previous.get("started")}
+                entry["last_good"] = {
+                    "input_hash": previous.get("input_hash"),
+                    "started": previous.get("started"),
+                }
         if outcome.status == "ok":
             entry["last_good"] = {"input_hash": outcome.digest, "started": outcome.started}
         manifest["reports"][spec.key] = entry

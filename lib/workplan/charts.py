@@ -78,7 +78,11 @@ matplotlib.rcParams.update(STYLE)  # the house style applies to every chart draw
 
 
 def pillar_colour(pillar_id: int | None) -> str:
-    return PILLAR_COLOURS.get(int(pillar_id), NEUTRAL) if pillar_id is not None and not pd.isna(pillar_id) else NEUTRAL
+    return (
+        PILLAR_COLOURS.get(int(pillar_id), NEUTRAL)
+        if pillar_id is not None and not pd.isna(pillar_id)
+        else NEUTRAL
+    )
 
 
 @dataclass
@@ -116,7 +120,9 @@ class Chart:
             f.write(self.png())
 
 
-def new_figure(height_in: float, ncols: int = 1, width_in: float = WIDTH_IN, **subplot_kw) -> tuple[Figure, object]:
+def new_figure(
+    height_in: float, ncols: int = 1, width_in: float = WIDTH_IN, **subplot_kw
+) -> tuple[Figure, object]:
     """A figure in the house style (not registered with pyplot: nothing is shown twice)."""
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(width_in, height_in), dpi=DPI, layout="constrained")
@@ -157,8 +163,13 @@ def status_legend_handles(lang: str, statuses: Sequence[str], colour: str = TEXT
         style = STATUS_STYLE[status]
         handles.append(
             Line2D(
-                [], [], linestyle="none", marker=style["marker"], markersize=8,
-                markerfacecolor=colour if style["filled"] else "white", markeredgecolor=colour,
+                [],
+                [],
+                linestyle="none",
+                marker=style["marker"],
+                markersize=8,
+                markerfacecolor=colour if style["filled"] else "white",
+                markeredgecolor=colour,
                 label=t(f"status.{status}", lang),
             )
         )
@@ -190,7 +201,12 @@ def wrap(text: str, lang: str, width: int = 40) -> str:
     lines: list[str] = []
     line = ""
     for token in tokens:
-        if line and cells(line + token.rstrip()) > width and not token.isspace() and token not in "、。）」・":
+        if (
+            line
+            and cells(line + token.rstrip()) > width
+            and not token.isspace()
+            and token not in "、。）」・"
+        ):
             lines.append(line.rstrip())
             line = token.lstrip()
         else:
@@ -290,21 +306,48 @@ def gantt(
     for y, r in zip(positions, rows.itertuples(), strict=True):
         width = (r.end - r.start).days
         ax.barh(
-            y, width, left=mdates.date2num(r.start), height=0.55,
-            color="white" if r.provisional else r.colour, edgecolor=r.colour,
-            hatch="///" if r.provisional else None, linewidth=1.2,
+            y,
+            width,
+            left=mdates.date2num(r.start),
+            height=0.55,
+            color="white" if r.provisional else r.colour,
+            edgecolor=r.colour,
+            hatch="///" if r.provisional else None,
+            linewidth=1.2,
         )
-        ax.text(mdates.date2num(r.start) + width / 2, y, r.bar_text, ha="center", va="center", fontsize=8.5,
-                color=TEXT if r.provisional else "white",
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5} if r.provisional else None)
+        ax.text(
+            mdates.date2num(r.start) + width / 2,
+            y,
+            r.bar_text,
+            ha="center",
+            va="center",
+            fontsize=8.5,
+            color=TEXT if r.provisional else "white",
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5} if r.provisional else None,
+        )
     for start, end, text in gaps:
         ax.axvspan(mdates.date2num(start), mdates.date2num(end), color=HIGHLIGHT, alpha=0.25, lw=0)
-        ax.annotate(text, xy=(mdates.date2num(start) + (end - start).days / 2, len(rows) - 0.45),
-                    ha="center", va="bottom", fontsize=8.5, color="#8A5A00", annotation_clip=False)
+        ax.annotate(
+            text,
+            xy=(mdates.date2num(start) + (end - start).days / 2, len(rows) - 0.45),
+            ha="center",
+            va="bottom",
+            fontsize=8.5,
+            color="#8A5A00",
+            annotation_clip=False,
+        )
     if as_of is not None:
         ax.axvline(mdates.date2num(as_of), color=NEUTRAL, lw=1, ls="--")
-        ax.annotate(t("as_of", lang) + f" {as_of.date()}", (mdates.date2num(as_of), -0.85), xytext=(-4, 0),
-                    textcoords="offset points", fontsize=7.5, color=NEUTRAL, ha="right", va="bottom")
+        ax.annotate(
+            t("as_of", lang) + f" {as_of.date()}",
+            (mdates.date2num(as_of), -0.85),
+            xytext=(-4, 0),
+            textcoords="offset points",
+            fontsize=7.5,
+            color=NEUTRAL,
+            ha="right",
+            va="bottom",
+        )
     ax.set_yticks(positions, [wrap(str(label), lang, 24) for label in rows["label"]])
     ax.set_ylim(-1, len(rows) + 0.2)
     ax.xaxis.set_major_locator(mdates.YearLocator())
@@ -344,27 +387,57 @@ def event_timeline(
         style = STATUS_STYLE.get(r.status, STATUS_STYLE["held"])
         if r.end is not None and not pd.isna(r.end):
             width = (r.end - r.start).days
-            ax.barh(y - 0.22, width, left=mdates.date2num(r.start), height=0.12,
-                    color=colour if style["filled"] else "white", edgecolor=colour,
-                    hatch=None if style["filled"] else "///", lw=0.8)
-        ax.plot(mdates.date2num(r.start), y, linestyle="none", marker=style["marker"], markersize=7,
-                markerfacecolor=colour if style["filled"] else "white", markeredgecolor=colour, markeredgewidth=1.4)
+            ax.barh(
+                y - 0.22,
+                width,
+                left=mdates.date2num(r.start),
+                height=0.12,
+                color=colour if style["filled"] else "white",
+                edgecolor=colour,
+                hatch=None if style["filled"] else "///",
+                lw=0.8,
+            )
+        ax.plot(
+            mdates.date2num(r.start),
+            y,
+            linestyle="none",
+            marker=style["marker"],
+            markersize=7,
+            markerfacecolor=colour if style["filled"] else "white",
+            markeredgecolor=colour,
+            markeredgewidth=1.4,
+        )
         if label_column:
-            ax.annotate(str(getattr(r, label_column)), (mdates.date2num(r.start), y), xytext=(0, 8),
-                        textcoords="offset points", ha="center", fontsize=7.5, rotation=45)
+            ax.annotate(
+                str(getattr(r, label_column)),
+                (mdates.date2num(r.start), y),
+                xytext=(0, 8),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7.5,
+                rotation=45,
+            )
     if as_of is not None:
         ax.axvline(mdates.date2num(as_of), color=NEUTRAL, lw=1, ls="--")
     ax.set_yticks(list(lane_y.values()), [wrap(lanes[lane], lang, 26) for lane in lane_y])
     ax.set_ylim(-0.7, len(lanes) - 0.3)
-    ax.set_xlim(mdates.date2num(pd.Timestamp(f"{start_year - 1}-09-01")), mdates.date2num(pd.Timestamp(f"{end_year}-12-31")))
+    ax.set_xlim(
+        mdates.date2num(pd.Timestamp(f"{start_year - 1}-09-01")),
+        mdates.date2num(pd.Timestamp(f"{end_year}-12-31")),
+    )
     ax.xaxis.set_major_locator(mdates.YearLocator(2))
     ax.xaxis.set_minor_locator(mdates.YearLocator(1))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x", which="major", color=LIGHT, lw=0.6)
     statuses = [s for s in STATUS_STYLE if s in set(events["status"])]
-    ax.legend(handles=status_legend_handles(lang, statuses), loc="upper left", bbox_to_anchor=(0, -0.12),
-              ncols=len(statuses), fontsize=8)
+    ax.legend(
+        handles=status_legend_handles(lang, statuses),
+        loc="upper left",
+        bbox_to_anchor=(0, -0.12),
+        ncols=len(statuses),
+        fontsize=8,
+    )
     return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
 
 
@@ -392,8 +465,15 @@ def heatmap(
         for j in range(n_cols):
             v = values[i, j]
             if v:
-                ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=9,
-                        color="white" if v > values.max() * 0.6 else TEXT)
+                ax.text(
+                    j,
+                    i,
+                    f"{v:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="white" if v > values.max() * 0.6 else TEXT,
+                )
     ax.set_xticks(range(n_cols), [wrap(str(c), lang, 16) for c in matrix.columns], fontsize=8.5)
     ax.set_yticks(range(n_rows), list(matrix.index))
     for label in ax.get_yticklabels():
@@ -438,14 +518,31 @@ def tile_map(
         member = not pd.isna(r.value)
         colour = cmap(float(r.value) / top) if member else "white"
         x, y = r.col, n_rows - 1 - r.row
-        ax.add_patch(FancyBboxPatch((x + 0.05, y + 0.05), 0.9, 0.9, boxstyle="round,pad=0,rounding_size=0.08",
-                                    facecolor=colour, edgecolor=HIGHLIGHT if r.iso3 == highlight else "#9AA5B1",
-                                    linewidth=2.5 if r.iso3 == highlight else 0.8, linestyle="-" if member else ":"))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x + 0.05, y + 0.05),
+                0.9,
+                0.9,
+                boxstyle="round,pad=0,rounding_size=0.08",
+                facecolor=colour,
+                edgecolor=HIGHLIGHT if r.iso3 == highlight else "#9AA5B1",
+                linewidth=2.5 if r.iso3 == highlight else 0.8,
+                linestyle="-" if member else ":",
+            )
+        )
         dark = member and float(r.value) / top > 0.6
-        ax.text(x + 0.5, y + 0.62, r.iso3, ha="center", va="center", fontsize=10,
-                color="white" if dark else TEXT)
-        ax.text(x + 0.5, y + 0.33, r.caption, ha="center", va="center", fontsize=8,
-                color="white" if dark else TEXT)
+        ax.text(
+            x + 0.5, y + 0.62, r.iso3, ha="center", va="center", fontsize=10, color="white" if dark else TEXT
+        )
+        ax.text(
+            x + 0.5,
+            y + 0.33,
+            r.caption,
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white" if dark else TEXT,
+        )
     ax.set_xlim(0, n_cols)
     ax.set_ylim(0, n_rows)
     ax.set_aspect("equal")
@@ -480,10 +577,20 @@ def structure_chart(
     for pid, group in table.groupby("pillar_id", sort=False):
         ys = [positions[i] for i in group.index]
         colour = pillar_colour(pid)
-        ax_tree.add_patch(Rectangle((0, min(ys) - 0.42), 0.34, max(ys) - min(ys) + 0.84, facecolor=colour,
-                                    edgecolor="white"))
-        ax_tree.text(0.17, (min(ys) + max(ys)) / 2, wrap(group["pillar_label"].iloc[0], lang, 16), ha="center",
-                     va="center", color="white", fontsize=8.5)
+        ax_tree.add_patch(
+            Rectangle(
+                (0, min(ys) - 0.42), 0.34, max(ys) - min(ys) + 0.84, facecolor=colour, edgecolor="white"
+            )
+        )
+        ax_tree.text(
+            0.17,
+            (min(ys) + max(ys)) / 2,
+            wrap(group["pillar_label"].iloc[0], lang, 16),
+            ha="center",
+            va="center",
+            color="white",
+            fontsize=8.5,
+        )
         for y, label in zip(ys, group["initiative_label"], strict=True):
             ax_tree.plot([0.34, 0.38], [y, y], color=colour, lw=1.2)
             ax_tree.text(0.39, y, wrap(label, lang, 46), va="center", fontsize=8.5)

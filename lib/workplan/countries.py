@@ -32,7 +32,9 @@ def resolve_country(value: Any, data_dir: Path = DEFAULT_DATA_DIR) -> str:
         for r in rows:
             if wanted in (r["iso3"].casefold(), r["iso2"].casefold(), r["name_en"].casefold()):
                 return r["iso3"]
-    raise ParameterError("country", value, f"an ASEAN member as ISO alpha-3, alpha-2 or English name: {allowed}")
+    raise ParameterError(
+        "country", value, f"an ASEAN member as ISO alpha-3, alpha-2 or English name: {allowed}"
+    )
 
 
 def members_on(date: str | dt.date, countries: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -146,9 +146,13 @@ def _pandera_schema(resource: Resource) -> pa.DataFrameSchema:
         if f.pattern:
             checks.append(pa.Check.str_matches(rf"(?:{f.pattern})\Z", error=_expected(f)))
         if f.minimum is not None:
-            checks.append(pa.Check(lambda s, m=f.minimum: pd.to_numeric(s, errors="coerce") >= m, error=_expected(f)))
+            checks.append(
+                pa.Check(lambda s, m=f.minimum: pd.to_numeric(s, errors="coerce") >= m, error=_expected(f))
+            )
         if f.maximum is not None:
-            checks.append(pa.Check(lambda s, m=f.maximum: pd.to_numeric(s, errors="coerce") <= m, error=_expected(f)))
+            checks.append(
+                pa.Check(lambda s, m=f.maximum: pd.to_numeric(s, errors="coerce") <= m, error=_expected(f))
+            )
         columns[f.name] = pa.Column(
             "string", checks=checks, nullable=not f.required, unique=f.unique, coerce=False, required=True
         )
@@ -173,6 +177,7 @@ class Catalog:
     def __init__(self, data_dir: str | os.PathLike[str] | None = None):
         self.data_dir = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
         self._tables: dict[str, pd.DataFrame] = {}
+        self._lines: dict[str, list[int]] = {}  # file line of each data row, for messages
 
     # --- the descriptor -------------------------------------------------------------------------
     @cached_property
@@ -234,12 +239,16 @@ class Catalog:
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise DataValidationError([Problem(resource.name, file, f"a readable file ({exc.strerror})")]) from exc
+            raise DataValidationError(
+                [Problem(resource.name, file, f"a readable file ({exc.strerror})")]
+            ) from exc
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
-            problem = Problem(resource.name, file, "UTF-8 text", line=line, found=raw[exc.start : exc.end].hex(" "))
+            problem = Problem(
+                resource.name, file, "UTF-8 text", line=line, found=raw[exc.start : exc.end].hex(" ")
+            )
             raise DataValidationError([problem]) from exc
         text = text.removeprefix("\ufeff")
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -291,6 +300,7 @@ class Catalog:
 
     def _read_and_check(self, resource: Resource) -> pd.DataFrame:
         rows, lines = self._read_rows(resource)
+        self._lines[resource.name] = lines
         file = self._display_path(resource)
         raw = pd.DataFrame(rows, columns=resource.field_names, dtype="string")
         raw = raw.replace("", pd.NA)
@@ -311,9 +321,10 @@ class Catalog:
             check = str(case.check)
             if check == "not_nullable":
                 expected = "a value (this column is required)"
-            elif check.startswith("field_uniqueness") or check == "multiple_fields_uniqueness":
-                key = column or ", ".join(resource.primary_key)
-                expected = f"a unique value of {key}"
+            elif check == "multiple_fields_uniqueness":
+                expected = f"a unique value of {', '.join(resource.primary_key)}"
+            elif check.startswith("field_uniqueness"):
+                expected = f"a unique value of {column}"
             elif column is not None:
                 expected = check if check != "None" else _expected(fields[column])
             else:
@@ -330,7 +341,9 @@ class Catalog:
                     found=found,
                 )
             )
-        return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+        # A one-column key declared unique too is checked twice by pandera: list each problem once.
+        unique_problems = list(dict.fromkeys(problems))
+        return sorted(unique_problems, key=lambda p: (p.row or 0, p.column or ""))
 
     @staticmethod
     def _typed(resource: Resource, raw: pd.DataFrame) -> pd.DataFrame:
@@ -361,7 +374,9 @@ class Catalog:
             ref_name = ref.get("resource") or resource.name
             ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
             target = table if ref_name == resource.name else self.load(ref_name)
-            known = {tuple(str(v) for v in row) for row in target[ref_fields].dropna().itertuples(index=False)}
+            known = {
+                tuple(str(v) for v in row) for row in target[ref_fields].dropna().itertuples(index=False)
+            }
             for i, row in enumerate(table[fields].itertuples(index=False)):
                 if any(pd.isna(v) for v in row):
                     continue
@@ -372,6 +387,7 @@ class Catalog:
                             file,
                             f"a value of {ref_name}.{', '.join(ref_fields)}",
                             row=i + 1,
+                            line=self._lines[resource.name][i],
                             column=", ".join(fields),
                             found=", ".join(str(v) for v in row),
                         )
@@ -415,7 +431,9 @@ class Catalog:
             }
             for r in self.resources.values()
         ]
-        return pd.DataFrame(rows).astype({"name": "string", "title": "string", "title_ja": "string", "path": "string"})
+        return pd.DataFrame(rows).astype(
+            {"name": "string", "title": "string", "title_ja": "string", "path": "string"}
+        )
 
     def search(self, text: str) -> pd.DataFrame:
         """Rows of any dataset whose Japanese or English text contains `text` (case and width folded)."""

@@ -70,7 +70,10 @@ LABELS: dict[str, dict[str, str]] = {
     "status.ongoing": {"en": "ongoing", "ja": "実施中"},
     "status.planned": {"en": "planned", "ja": "予定"},
     "status.provisional": {"en": "provisional", "ja": "暫定"},
-    "status.due": {"en": "date passed; outcome not in the plan", "ja": "予定日経過（結果は本プランに記載なし）"},
+    "status.due": {
+        "en": "date passed; outcome not in the plan",
+        "ja": "予定日経過（結果は本プランに記載なし）",
+    },
     "status.not_yet": {"en": "not yet on this date", "ja": "この時点では未実施"},
     "precision.year": {"en": "year only", "ja": "年のみ"},
     "precision.month": {"en": "month", "ja": "月"},
@@ -105,8 +108,20 @@ def format_date(value: Any, precision: str, lang: str) -> str:
         if precision == "month":
             return f"{ts.year}年{ts.month}月"
         return f"{ts.year}年{ts.month}月{ts.day}日"
-    months = ["January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December"]
+    months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
     if precision == "year":
         return f"{ts.year}"
     if precision == "month":
@@ -121,25 +136,31 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     "about_heading": {"en": "About this report", "ja": "このレポートについて"},
     "about_text": {
         "en": "Every fact shown comes from the Japan–ASEAN Digital Work Plan 2026 (MIC, January 2026) and is recorded "
-              "with the source's own words in the workplan data package; English wording is a translation unless "
-              "an official English name exists. Derived figures are marked as such. Dates are as precise as the "
-              "source: a month or a year without a day is shown as such.",
+        "with the source's own words in the workplan data package; English wording is a translation unless "
+        "an official English name exists. Derived figures are marked as such. Dates are as precise as the "
+        "source: a month or a year without a day is shown as such.",
         "ja": "本レポートの事実はすべて総務省「日ASEANデジタルワークプラン2026」（2026年1月）に基づき、原文とともに"
-              "workplanデータパッケージに記録しています。算出値はその旨を明記しています。日付は原文の精度"
-              "（年のみ・月まで）のまま示しています。",
+        "workplanデータパッケージに記録しています。算出値はその旨を明記しています。日付は原文の精度"
+        "（年のみ・月まで）のまま示しています。",
     },
     "initiatives": {"en": "Initiatives", "ja": "取組"},
     "actions_count": {"en": "Number of actions", "ja": "活動の数"},
     "counts_caption": {"en": "Initiatives and actions per pillar", "ja": "柱ごとの取組・活動の数"},
     "kinds_title": {"en": "Actions by kind and pillar", "ja": "活動の種類別・柱別の数"},
-    "structure_title": {"en": "The plan's structure: pillars, initiatives and their actions",
-                        "ja": "プランの構成：柱・取組・活動"},
-    "basis_heading": {"en": "Basic perspectives for Japan–ASEAN cooperation in 2026",
-                      "ja": "2026年における日ASEAN協力の基本的視点"},
+    "structure_title": {
+        "en": "The plan's structure: pillars, initiatives and their actions",
+        "ja": "プランの構成：柱・取組・活動",
+    },
+    "basis_heading": {
+        "en": "Basic perspectives for Japan–ASEAN cooperation in 2026",
+        "ja": "2026年における日ASEAN協力の基本的視点",
+    },
     "key_figures_caption": {"en": "Headline figures, with the words of the source", "ja": "主要な数値と原文"},
     "value_status": {"en": "Kind of value", "ja": "値の性質"},
-    "timeline_title": {"en": "Timeline {start}–{end}: held, ongoing, planned and provisional items",
-                       "ja": "年表 {start}〜{end}年：実施済み・実施中・予定・暫定"},
+    "timeline_title": {
+        "en": "Timeline {start}–{end}: held, ongoing, planned and provisional items",
+        "ja": "年表 {start}〜{end}年：実施済み・実施中・予定・暫定",
+    },
     "timeline_note": {
         "en": "Markers sit at the start of the period the source gives (a year or a month); dashed line: the as-of date.",
         "ja": "印は原文が示す期間（年または月）の初めに置いています。破線は基準日。",
@@ -167,37 +188,55 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     "agrees": {"en": "agrees", "ja": "一致"},
     "disagrees": {"en": "does NOT agree", "ja": "不一致"},
     # --- pillar 1 -------------------------------------------------------------------------------------
-    "ai_statement_title": {"en": "The 16-point AI statement: points per category", "ja": "AIに関する16項目：分類別の項目数"},
-    "ai_statement_caption": {"en": "A global safe, secure and trustworthy AI ecosystem: the 16 points",
-                             "ja": "グローバルな安全、安心で信頼できるAIエコシステム：16項目"},
+    "ai_statement_title": {
+        "en": "The 16-point AI statement: points per category",
+        "ja": "AIに関する16項目：分類別の項目数",
+    },
+    "ai_statement_caption": {
+        "en": "A global safe, secure and trustworthy AI ecosystem: the 16 points",
+        "ja": "グローバルな安全、安心で信頼できるAIエコシステム：16項目",
+    },
     "points_count": {"en": "Number of points", "ja": "項目数"},
-    "hap_components_caption": {"en": "Hiroshima AI Process Comprehensive Policy Framework: its four components",
-                               "ja": "広島AIプロセス包括的政策枠組：4つの構成要素"},
-    "hap_principles_title": {"en": "International Guiding Principles as summarised in the plan: items per group",
-                             "ja": "国際指針（プランの要約）：分類別の項目数"},
-    "hap_principles_caption": {"en": "International Guiding Principles, by group (as summarised in the plan)",
-                               "ja": "国際指針（分類別、プランの要約）"},
+    "hap_components_caption": {
+        "en": "Hiroshima AI Process Comprehensive Policy Framework: its four components",
+        "ja": "広島AIプロセス包括的政策枠組：4つの構成要素",
+    },
+    "hap_principles_title": {
+        "en": "International Guiding Principles as summarised in the plan: items per group",
+        "ja": "国際指針（プランの要約）：分類別の項目数",
+    },
+    "hap_principles_caption": {
+        "en": "International Guiding Principles, by group (as summarised in the plan)",
+        "ja": "国際指針（分類別、プランの要約）",
+    },
     "items_count": {"en": "Number of items", "ja": "項目数"},
-    "friends_map_title": {"en": "ASEAN members in the Hiroshima AI Process Friends Group",
-                          "ja": "広島AIプロセス・フレンズグループに参加するASEAN加盟国"},
-    "friends_map_legend": {"en": "Dark: participating as of {recorded}; light: not listed; dotted: not an ASEAN member on the as-of date.",
-                           "ja": "濃色：{recorded}時点で参加、淡色：記載なし、点線：基準日にASEAN非加盟。"},
+    "friends_map_title": {
+        "en": "ASEAN members in the Hiroshima AI Process Friends Group",
+        "ja": "広島AIプロセス・フレンズグループに参加するASEAN加盟国",
+    },
+    "friends_map_legend": {
+        "en": "Dark: participating as of {recorded}; light: not listed; dotted: not an ASEAN member on the as-of date.",
+        "ja": "濃色：{recorded}時点で参加、淡色：記載なし、点線：基準日にASEAN非加盟。",
+    },
     "in_group_short": {"en": "member", "ja": "参加"},
     "not_in_group_short": {"en": "not listed", "ja": "記載なし"},
     "not_member_short": {"en": "not in ASEAN", "ja": "ASEAN非加盟"},
     "friends_text": {
         "en": "The Friends Group counted **{total} countries and regions** as of {recorded}, **{asean} of them ASEAN members**. "
-              "Of the {members} ASEAN members on {as_of}, the plan does not list: {outside}.",
+        "Of the {members} ASEAN members on {as_of}, the plan does not list: {outside}.",
         "ja": "フレンズグループには{recorded}時点で**{total}の国・地域**が参加し、うち**ASEAN加盟国は{asean}か国**です。"
-              "{as_of}時点のASEAN加盟国{members}か国のうち、参加国として記載がないのは：{outside}。",
+        "{as_of}時点のASEAN加盟国{members}か国のうち、参加国として記載がないのは：{outside}。",
     },
     "member_count_differs": {
         "en": "Note: ASEAN had {then} members on {recorded}, when the plan's list was recorded, and has {now} on {as_of}; "
-              "the list is not updated to the as-of date.",
+        "the list is not updated to the as-of date.",
         "ja": "注：一覧の基準日（{recorded}）のASEAN加盟国は{then}か国、{as_of}時点では{now}か国です。一覧は基準日に合わせて更新していません。",
     },
     # --- pillar 2 -------------------------------------------------------------------------------------
-    "ajccbc_gantt_title": {"en": "AJCCBC support phases, and the gap before the next one", "ja": "AJCCBC支援の期間と次期支援までの空白"},
+    "ajccbc_gantt_title": {
+        "en": "AJCCBC support phases, and the gap before the next one",
+        "ja": "AJCCBC支援の期間と次期支援までの空白",
+    },
     "ajccbc_gantt_note": {
         "en": "Hatched: provisional (※暫定). JAIF's start is placed at AJCCBC's establishment (2018); the plan gives only its end.",
         "ja": "斜線：暫定。JAIF支援の開始はAJCCBC設立（2018年）に置いています（プランには終了年のみ記載）。",
@@ -206,123 +245,196 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     "gap_label": {"en": "gap: {months} months", "ja": "空白：{months}か月"},
     "gap_text": {
         "en": "**Derived:** current support ends in February 2027 and the next is provisionally set to start in {next}: "
-              "the months {first} to {last} (**{months} months**) are covered by no stated support.",
+        "the months {first} to {last} (**{months} months**) are covered by no stated support.",
         "ja": "**算出値：** 現行支援は2027年2月に終了し、次期支援は{next}開始（暫定）の予定です。"
-              "{first}から{last}までの**{months}か月**は、記載されたどの支援期間にも含まれません。",
+        "{first}から{last}までの**{months}か月**は、記載されたどの支援期間にも含まれません。",
     },
     "ajccbc_phases_caption": {"en": "AJCCBC support phases", "ja": "AJCCBC支援の期間"},
-    "components_title": {"en": "Next AJCCBC programme: continued and new components", "ja": "次期支援の実施概要：継続と新規"},
+    "components_title": {
+        "en": "Next AJCCBC programme: continued and new components",
+        "ja": "次期支援の実施概要：継続と新規",
+    },
     "components_count": {"en": "Number of components", "ja": "項目数"},
     "components_caption": {"en": "Next AJCCBC programme: components", "ja": "次期支援の実施概要"},
     "next_programme_text": {
         "en": "The next programme, *{name}*, is provisionally set for {start} – {end} ({years} years); its total cost is "
-              "under coordination. Target groups: {targets}, etc.",
+        "under coordination. Target groups: {targets}, etc.",
         "ja": "次期支援「{name}」の支援期間は{start}〜{end}（{years}年間、暫定）で、総事業費は調整中です。"
-              "対象者：{targets}等。",
+        "対象者：{targets}等。",
     },
-    "activities_caption": {"en": "The {n} collaborative activities agreed for 2026", "ja": "2026年の協力活動（{n}件）"},
-    "meeting_history_title": {"en": "ASEAN-Japan Cybersecurity Policy Meeting: what the plan dates",
-                              "ja": "日ASEANサイバーセキュリティ政策会議：プランに記載の開催"},
+    "activities_caption": {
+        "en": "The {n} collaborative activities agreed for 2026",
+        "ja": "2026年の協力活動（{n}件）",
+    },
+    "meeting_history_title": {
+        "en": "ASEAN-Japan Cybersecurity Policy Meeting: what the plan dates",
+        "ja": "日ASEANサイバーセキュリティ政策会議：プランに記載の開催",
+    },
     "meeting_ordinal": {"en": "Meeting number", "ja": "開催回"},
     "meeting_first": {"en": "first", "ja": "初回"},
     "meeting_nth": {"en": "{n}th", "ja": "第{n}回"},
-    "meeting_history_note": {"en": "The plan dates only the first and the latest meeting; the line does not show the dates in between.",
-                             "ja": "プランに日付があるのは初回と直近の会合のみです。線は途中の開催日を示すものではありません。"},
+    "meeting_history_note": {
+        "en": "The plan dates only the first and the latest meeting; the line does not show the dates in between.",
+        "ja": "プランに日付があるのは初回と直近の会合のみです。線は途中の開催日を示すものではありません。",
+    },
     "meeting_text": {
         "en": "Held about once a year since {first}; the {n}th meeting took place in {latest} ({place}), "
-              "{n} meetings in {years} calendar years. Organisers: {organisers}.",
+        "{n} meetings in {years} calendar years. Organisers: {organisers}.",
         "ja": "{first}からおよそ1年に1度開催され、第{n}回は{latest}に{place}で開催（{years}暦年で{n}回）。主催：{organisers}。",
     },
     # --- pillar 3 -------------------------------------------------------------------------------------
     "projects_label": {"en": "Joint projects", "ja": "共同連携プロジェクト"},
     "phase2_label": {"en": "Phase II projects (trial)", "ja": "フェーズⅡ（トライアル）"},
-    "ivo_projects_title": {"en": "ASEAN IVO joint projects per fiscal year", "ja": "ASEAN IVO共同連携プロジェクト数（年度別）"},
-    "ivo_projects_note": {"en": "Sum of the years: {counted}; stated total: {stated} ({verdict}).",
-                          "ja": "年度別の合計：{counted}件、記載の合計：{stated}件（{verdict}）。"},
+    "ivo_projects_title": {
+        "en": "ASEAN IVO joint projects per fiscal year",
+        "ja": "ASEAN IVO共同連携プロジェクト数（年度別）",
+    },
+    "ivo_projects_note": {
+        "en": "Sum of the years: {counted}; stated total: {stated} ({verdict}).",
+        "ja": "年度別の合計：{counted}件、記載の合計：{stated}件（{verdict}）。",
+    },
     "ivo_projects_text": {
         "en": "Fiscal years {first}–{last}: the yearly counts add up to **{counted}**, and the plan states a total of "
-              "**{stated}** — the check {verdict}. Phase II: {phase2} projects (trial, FY2025).",
+        "**{stated}** — the check {verdict}. Phase II: {phase2} projects (trial, FY2025).",
         "ja": "{first}〜{last}年度の年度別件数の合計は**{counted}件**、プラン記載の合計は**{stated}件**で、照合結果は「{verdict}」です。"
-              "フェーズⅡは{phase2}件（2025年度、トライアル）。",
+        "フェーズⅡは{phase2}件（2025年度、トライアル）。",
     },
-    "forum_map_title": {"en": "ASEAN IVO Forum hosts, 2015–2026", "ja": "ASEAN IVOフォーラム開催国（2015〜2026年）"},
-    "forum_map_legend": {"en": "Shade: forums hosted or planned; years under each code; dotted: not an ASEAN member on the as-of date.",
-                         "ja": "濃さ：開催（予定を含む）回数、各国の下は開催年、点線：基準日にASEAN非加盟。"},
+    "forum_map_title": {
+        "en": "ASEAN IVO Forum hosts, 2015–2026",
+        "ja": "ASEAN IVOフォーラム開催国（2015〜2026年）",
+    },
+    "forum_map_legend": {
+        "en": "Shade: forums hosted or planned; years under each code; dotted: not an ASEAN member on the as-of date.",
+        "ja": "濃さ：開催（予定を含む）回数、各国の下は開催年、点線：基準日にASEAN非加盟。",
+    },
     "forums_caption": {"en": "ASEAN IVO Forums by year", "ja": "ASEAN IVOフォーラム開催地（年別）"},
     "forums_text": {
         "en": "{n} forums, one a year (two of them online). Members on {as_of} that have not hosted one and are not "
-              "named as a future host: {never}.",
+        "named as a future host: {never}.",
         "ja": "毎年1回、計{n}回（うち2回はオンライン）。{as_of}時点の加盟国のうち、開催地となっておらず今後の開催予定もない国：{never}。",
     },
     "institutions_title": {"en": "ASEAN IVO member institutions", "ja": "ASEAN IVO参加機関数"},
     "institutions_count": {"en": "Institutions", "ja": "機関数"},
-    "institutions_note": {"en": "Two values stated by the plan; the dashed line does not show the years in between.",
-                          "ja": "プランに記載の2時点の値。破線は途中の推移を示すものではありません。"},
+    "institutions_note": {
+        "en": "Two values stated by the plan; the dashed line does not show the years in between.",
+        "ja": "プランに記載の2時点の値。破線は途中の推移を示すものではありません。",
+    },
     "institutions_text": {
         "en": "Founded with {first} institutions; {last} institutions from {countries} ASEAN countries as of {as_of} "
-              "(ASEAN then had {members_then} members).",
+        "(ASEAN then had {members_then} members).",
         "ja": "{first}機関で設立、{as_of}時点でASEAN {countries}か国の{last}機関が参加（当時のASEAN加盟国は{members_then}か国）。",
     },
     "ivo_countries_differ": {
         "en": "Note: the plan counts {stated} ASEAN countries in ASEAN IVO; on {as_of} ASEAN has {now} members.",
         "ja": "注：プランはASEAN IVO参加国を{stated}か国としていますが、{as_of}時点のASEAN加盟国は{now}か国です。",
     },
-    "apt_research_caption": {"en": "APT international joint research planned for 2026", "ja": "APT国際共同研究（2026年予定）"},
+    "apt_research_caption": {
+        "en": "APT international joint research planned for 2026",
+        "ja": "APT国際共同研究（2026年予定）",
+    },
     "apt_training_caption": {"en": "APT ICT training", "ja": "APT ICT研修"},
     "apt_item.description": {"en": "What it is", "ja": "内容"},
     "apt_item.example": {"en": "Example course", "ja": "研修の例"},
-    "open_ran_fund": {"en": "Japan–ASEAN ICT Fund, approved {year}: {title}", "ja": "日ASEAN ICT基金（{year}年承認）：{title}"},
+    "open_ran_fund": {
+        "en": "Japan–ASEAN ICT Fund, approved {year}: {title}",
+        "ja": "日ASEAN ICT基金（{year}年承認）：{title}",
+    },
     # --- pillar 4 -------------------------------------------------------------------------------------
     "fund_text": {
         "en": "The Japan–ASEAN ICT Fund was created within the ASEAN Secretariat in {first} at MIC's initiative; MIC has "
-              "contributed every year since, **US$ {total:.1f} million** in all, and continues in 2026.",
+        "contributed every year since, **US$ {total:.1f} million** in all, and continues in 2026.",
         "ja": "日ASEAN ICT基金は総務省主導により{first}年にASEAN事務局内に創設され、総務省は毎年拠出を継続、"
-              "拠出額の累計は**{total:.1f}百万米ドル（210万米ドル）**に上ります。2026年も拠出を継続します。",
+        "拠出額の累計は**{total:.1f}百万米ドル（210万米ドル）**に上ります。2026年も拠出を継続します。",
     },
     "fund_average_text": {
         "en": "**Derived, not stated:** US$ {total:,.0f} over the {years} years {first}–{last} is about **US$ {average:,.0f} "
-              "a year** on average. The plan gives no yearly amounts; this assumes one contribution a year from the "
-              "fund's creation to 2025 and none of 2026 in the total.",
+        "a year** on average. The plan gives no yearly amounts; this assumes one contribution a year from the "
+        "fund's creation to 2025 and none of 2026 in the total.",
         "ja": "**算出値（原文に記載なし）：** {total:,.0f}米ドルを{first}〜{last}年の{years}年で割ると、平均で**年約{average:,.0f}米ドル**"
-              "です。年ごとの拠出額は記載がなく、創設年から2025年まで毎年1回拠出し、累計に2026年分を含まないと仮定しています。",
+        "です。年ごとの拠出額は記載がなく、創設年から2025年まで毎年1回拠出し、累計に2026年分を含まないと仮定しています。",
     },
-    "fund_projects_title": {"en": "Recent Japan–ASEAN ICT Fund projects by year and proposer",
-                            "ja": "日ASEAN ICT基金の直近の実績（承認年・提案国別）"},
-    "fund_projects_caption": {"en": "Recent Japan–ASEAN ICT Fund projects", "ja": "日ASEAN ICT基金の直近の実績"},
+    "fund_projects_title": {
+        "en": "Recent Japan–ASEAN ICT Fund projects by year and proposer",
+        "ja": "日ASEAN ICT基金の直近の実績（承認年・提案国別）",
+    },
+    "fund_projects_caption": {
+        "en": "Recent Japan–ASEAN ICT Fund projects",
+        "ja": "日ASEAN ICT基金の直近の実績",
+    },
     "channels_caption": {"en": "Meeting channels named in the plan", "ja": "プランに記載の会合・対話の枠組"},
     "country.JPN": {"en": "Japan", "ja": "日本"},
     # --- country lens ---------------------------------------------------------------------------------
     "role.forum_host": {"en": "ASEAN IVO Forum host", "ja": "ASEAN IVOフォーラム開催"},
     "role.fund_proposer": {"en": "ICT Fund project proposer", "ja": "ICT基金プロジェクト提案"},
     "role.research_partner": {"en": "APT joint research partner", "ja": "APT国際共同研究の連携国"},
-    "role.friends_group": {"en": "Hiroshima AI Process Friends Group", "ja": "広島AIプロセス・フレンズグループ参加"},
-    "role.ivo_proposal": {"en": "ASEAN IVO proposals to be adopted (2026)", "ja": "ASEAN IVO提案採択予定（2026年）"},
+    "role.friends_group": {
+        "en": "Hiroshima AI Process Friends Group",
+        "ja": "広島AIプロセス・フレンズグループ参加",
+    },
+    "role.ivo_proposal": {
+        "en": "ASEAN IVO proposals to be adopted (2026)",
+        "ja": "ASEAN IVO提案採択予定（2026年）",
+    },
     "role.event_place": {"en": "Place of a dated item", "ja": "事項の開催地"},
     "role.training_place": {"en": "Place of APT training", "ja": "APT研修の実施地"},
-    "members_heading": {"en": "Which members the plan names, and where", "ja": "プランが言及する加盟国と分野"},
-    "engagement_heatmap_title": {"en": "ASEAN members × programmes: rows of the plan naming each member",
-                                 "ja": "ASEAN加盟国×プログラム：各国に言及する記載の数"},
-    "engagement_heatmap_note": {"en": "Counts of dataset rows that name the member (forums held or planned, projects, memberships, planned proposals).",
-                                "ja": "各国に言及するデータ行の数（開催済み・予定のフォーラム、プロジェクト、参加、採択予定の提案）。"},
-    "engagement_map_title": {"en": "How often the plan names each ASEAN member", "ja": "プランが各ASEAN加盟国に言及する回数"},
-    "engagement_map_legend": {"en": "Number under each code: rows naming the member; dotted: not an ASEAN member on {as_of}.",
-                              "ja": "各国コードの下の数：言及する行の数、点線：{as_of}時点でASEAN非加盟。"},
+    "members_heading": {
+        "en": "Which members the plan names, and where",
+        "ja": "プランが言及する加盟国と分野",
+    },
+    "engagement_heatmap_title": {
+        "en": "ASEAN members × programmes: rows of the plan naming each member",
+        "ja": "ASEAN加盟国×プログラム：各国に言及する記載の数",
+    },
+    "engagement_heatmap_note": {
+        "en": "Counts of dataset rows that name the member (forums held or planned, projects, memberships, planned proposals).",
+        "ja": "各国に言及するデータ行の数（開催済み・予定のフォーラム、プロジェクト、参加、採択予定の提案）。",
+    },
+    "engagement_map_title": {
+        "en": "How often the plan names each ASEAN member",
+        "ja": "プランが各ASEAN加盟国に言及する回数",
+    },
+    "engagement_map_legend": {
+        "en": "Number under each code: rows naming the member; dotted: not an ASEAN member on {as_of}.",
+        "ja": "各国コードの下の数：言及する行の数、点線：{as_of}時点でASEAN非加盟。",
+    },
     "country_title": {"en": "Country lens: {name}", "ja": "国別の視点：{name}"},
-    "country_member": {"en": "{name} has been a member of ASEAN since {joined}.",
-                       "ja": "{name}は{joined}からASEAN加盟国です。"},
-    "country_not_member": {"en": "{name} was not yet a member of ASEAN on {as_of}; it joined on {joined}.",
-                           "ja": "{name}は{as_of}時点ではASEAN加盟国ではありません（{joined}加盟）。"},
-    "country_nowhere": {"en": "The plan names {name} nowhere: no forum, project, partnership, membership or proposal of the plan involves it by name.",
-                        "ja": "本プランは{name}に一度も言及していません。フォーラム、プロジェクト、連携、参加、提案のいずれにも国名の記載はありません。"},
-    "country_nowhere_table": {"en": "No row of any dataset names {name}.", "ja": "{name}に言及するデータ行はありません。"},
-    "country_nowhere_chart": {"en": "Nothing to draw: the plan names this country nowhere.", "ja": "描く項目はありません（本プランに言及なし）。"},
-    "country_summary": {"en": "The plan names {name} in **{n}** places: {roles}.",
-                        "ja": "本プランは{name}に**{n}件**言及しています：{roles}。"},
-    "country_table_caption": {"en": "Everything in the plan that names {name}", "ja": "{name}に言及する全ての記載"},
+    "country_member": {
+        "en": "{name} has been a member of ASEAN since {joined}.",
+        "ja": "{name}は{joined}からASEAN加盟国です。",
+    },
+    "country_not_member": {
+        "en": "{name} was not yet a member of ASEAN on {as_of}; it joined on {joined}.",
+        "ja": "{name}は{as_of}時点ではASEAN加盟国ではありません（{joined}加盟）。",
+    },
+    "country_nowhere": {
+        "en": "The plan names {name} nowhere: no forum, project, partnership, membership or proposal of the plan involves it by name.",
+        "ja": "本プランは{name}に一度も言及していません。フォーラム、プロジェクト、連携、参加、提案のいずれにも国名の記載はありません。",
+    },
+    "country_nowhere_table": {
+        "en": "No row of any dataset names {name}.",
+        "ja": "{name}に言及するデータ行はありません。",
+    },
+    "country_nowhere_chart": {
+        "en": "Nothing to draw: the plan names this country nowhere.",
+        "ja": "描く項目はありません（本プランに言及なし）。",
+    },
+    "country_summary": {
+        "en": "The plan names {name} in **{n}** places: {roles}.",
+        "ja": "本プランは{name}に**{n}件**言及しています：{roles}。",
+    },
+    "country_table_caption": {
+        "en": "Everything in the plan that names {name}",
+        "ja": "{name}に言及する全ての記載",
+    },
     "country_timeline_title": {"en": "{name} in the plan, by year", "ja": "{name}に関する記載（年別）"},
-    "country_timeline_note": {"en": "Year of the forum, approval, planned research or proposal; Friends Group: as of December 2025.",
-                              "ja": "フォーラム開催年、承認年、研究・提案の予定年。フレンズグループは2025年12月末時点。"},
-    "country_comparison_title": {"en": "Rows of the plan naming each member", "ja": "各加盟国に言及する記載の数"},
+    "country_timeline_note": {
+        "en": "Year of the forum, approval, planned research or proposal; Friends Group: as of December 2025.",
+        "ja": "フォーラム開催年、承認年、研究・提案の予定年。フレンズグループは2025年12月末時点。",
+    },
+    "country_comparison_title": {
+        "en": "Rows of the plan naming each member",
+        "ja": "各加盟国に言及する記載の数",
+    },
     "country_comparison_note": {"en": "Highlighted: {name}.", "ja": "強調：{name}。"},
     "status.member": {"en": "participating", "ja": "参加"},
 }
@@ -367,7 +479,7 @@ VOCABULARY_LABELS: dict[str, dict[str, dict[str, str]]] = {
     },
     "value_status": {
         "stated": {"en": "stated", "ja": "記載値"},
-        "approximate": {"en": "approximate (\"about\")", "ja": "概数（「およそ」）"},
+        "approximate": {"en": 'approximate ("about")', "ja": "概数（「およそ」）"},
         "provisional": {"en": "provisional", "ja": "暫定"},
         "planned": {"en": "planned", "ja": "予定"},
         "derived": {"en": "counted from the list", "ja": "一覧から計数"},

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .countries import country_rows
-from .paths import DEFAULT_DATA_DIR, NOTEBOOK_DIR
 from .params import DEFAULT_AS_OF, LANGS, PILLARS, check_mapping
+from .paths import DEFAULT_DATA_DIR, NOTEBOOK_DIR
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,9 @@ def report_matrix(
         for key in ("overview", *PILLAR_NOTEBOOKS.values()):
             nb = NOTEBOOKS[key]
             params: dict[str, Any] = {"lang": lang, "as_of": as_of}
-            params.update({"pillar": p for p, k in PILLAR_NOTEBOOKS.items() if k == key})
+            pillar = next((p for p, k in PILLAR_NOTEBOOKS.items() if k == key), None)
+            if pillar is not None:
+                params["pillar"] = pillar
             specs.append(ReportSpec(key, key, params, nb.title, nb.description, notebook_dir=notebook_dir))
         nb = NOTEBOOKS["country"]
         for row in country_rows(data_dir):
@@ -144,7 +146,9 @@ def report_matrix(
                 "ja": f"本プランで{row['name_ja']}が関わる取組。",
             }
             specs.append(
-                ReportSpec(f"country-{iso3.lower()}", "country", params, title, description, "country", notebook_dir)
+                ReportSpec(
+                    f"country-{iso3.lower()}", "country", params, title, description, "country", notebook_dir
+                )
             )
     for spec in specs:
         check_mapping(spec.params, NOTEBOOKS[spec.notebook].parameters)
@@ -157,5 +161,9 @@ def select(specs: list[ReportSpec], pattern: str | None) -> list[ReportSpec]:
         return specs
     patterns = [p.strip() for p in pattern.split(",") if p.strip()]
     return [
-        s for s in specs if any(fnmatch.fnmatch(s.key, p) or (p in s.key and not any(ch in p for ch in "*?[")) for p in patterns)
+        s
+        for s in specs
+        if any(
+            fnmatch.fnmatch(s.key, p) or (p in s.key and not any(ch in p for ch in "*?[")) for p in patterns
+        )
     ]

@@ -82,5 +82,7 @@ def check_mapping(values: Mapping[str, Any], expected: tuple[str, ...]) -> dict[
     """Check a whole parameter set for one notebook: no missing, no unknown, each value allowed."""
     unknown = [k for k in values if k not in expected]
     if unknown:
-        raise ParameterError(unknown[0], values[unknown[0]], "parameters of this notebook: " + ", ".join(expected))
+        raise ParameterError(
+            unknown[0], values[unknown[0]], "parameters of this notebook: " + ", ".join(expected)
+        )
     return check(**values)

@@ -13,7 +13,12 @@ from .paths import LIB_DIR
 def _data_facts(data_dir: Path) -> dict[str, Any]:
     package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
     resources = [
-        {"name": r["name"], "path": f"data/{r['path']}", "title": r.get("title", ""), "title_ja": r.get("title_ja", "")}
+        {
+            "name": r["name"],
+            "path": f"data/{r['path']}",
+            "title": r.get("title", ""),
+            "title_ja": r.get("title_ja", ""),
+        }
         for r in package["resources"]
     ]
     return {
@@ -40,8 +45,13 @@ def render_index(manifest: dict[str, Any], data: dict[str, Any], keys: set[str])
         lang, report_id = key.split("/", 1)
         row = reports.setdefault(
             report_id,
-            {"id": report_id, "title": entry["title"], "description": entry["description"],
-             "group": entry.get("group", "plan"), "langs": {}},
+            {
+                "id": report_id,
+                "title": entry["title"],
+                "description": entry["description"],
+                "group": entry.get("group", "plan"),
+                "langs": {},
+            },
         )
         row["langs"][lang] = {
             "html": f"{lang}/{report_id}.html",
@@ -51,7 +61,9 @@ def render_index(manifest: dict[str, Any], data: dict[str, Any], keys: set[str])
         }
     groups = {
         "plan": [r for r in reports.values() if r["group"] == "plan"],
-        "country": sorted((r for r in reports.values() if r["group"] == "country"), key=lambda r: r["title"]["en"]),
+        "country": sorted(
+            (r for r in reports.values() if r["group"] == "country"), key=lambda r: r["title"]["en"]
+        ),
     }
     data_hash = manifest.get("inputs", {}).get("data", "")
     return env.get_template("index.html.j2").render(groups=groups, data=data, data_hash=data_hash[:12])

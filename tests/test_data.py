@@ -1,0 +1,957 @@
+"""The curated tables under data/: loaded, typed, consistent, and faithful to the raw source text.
+
+Facts are checked against data/raw/000_35f81f830df77f46.txt (parsed here, independently of the tables),
+and structural rules against data/datapackage.json (read here, independently of the loader).
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+import re
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+import workplan
+from workplan import countries as wp_countries
+from workplan.data import Catalog, source_text, strip_whitespace
+from workplan.errors import UnknownDatasetError
+from workplan.paths import PROJECT_ROOT
+
+DATA_DIR = PROJECT_ROOT / "data"
+RAW_FILE = DATA_DIR / "raw" / "000_35f81f830df77f46.txt"
+DESCRIPTOR = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+RESOURCES = {r["name"]: r for r in DESCRIPTOR["resources"]}
+NAMES = list(RESOURCES)
+RAW_TEXT = RAW_FILE.read_text(encoding="utf-8")
+RAW_LINES = RAW_TEXT.split("\n")
+
+
+def flat(text: str) -> str:
+    """Remove all whitespace (str.split knows U+3000, tabs, newlines): independent of strip_whitespace."""
+    return "".join(text.split())
+
+
+RAW_FLAT = flat(RAW_TEXT)
+
+
+def fields_of(name: str) -> list[dict]:
+    return RESOURCES[name]["schema"]["fields"]
+
+
+def field_names(name: str) -> list[str]:
+    return [f["name"] for f in fields_of(name)]
+
+
+def as_list(value: str | list[str]) -> list[str]:
+    return value if isinstance(value, list) else [value]
+
+
+def raw_csv(name: str) -> pd.DataFrame:
+    """The CSV as plain strings ('' = empty), read with pandas alone, not through the loader."""
+    return pd.read_csv(DATA_DIR / RESOURCES[name]["path"], dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def filled(value: object) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog(DATA_DIR)
+
+
+@pytest.fixture(scope="module")
+def tables(catalog: Catalog) -> dict[str, pd.DataFrame]:
+    return catalog.load_all()
+
+
+def section_lines(start: str, stop: str) -> list[str]:
+    """Raw lines strictly between the first line equal to `start` and the next line equal to `stop`."""
+    stripped = [line.strip() for line in RAW_LINES]
+    i = stripped.index(start)
+    j = stripped.index(stop, i + 1)
+    return RAW_LINES[i + 1 : j]
+
+
+# --- source quotes ------------------------------------------------------------------------------------
+
+
+def test_flattening_keeps_the_quote_check_able_to_fail():
+    assert flat("日ASEAN\u3000デジタル\tワーク\nプラン") == "日ASEANデジタルワークプラン"
+    assert flat("日ASEAN デジタルワークプラン 2026") in RAW_FLAT
+    assert flat("日ASEAN デジタルワークプラン 2027") not in RAW_FLAT
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_row_has_a_verbatim_source_quote(name):
+    table = raw_csv(name)
+    fields = {f["name"]: f for f in fields_of(name)}
+    assert "source_quote" in fields, f"{name}: no source_quote column in the schema"
+    quote_columns = [c for c in fields if c.endswith("source_quote")]
+    problems = []
+    for i, row in table.iterrows():
+        where = f"{name} row {i + 1} ({field_names(name)[0]}={row.iloc[0]!r})"
+        if not filled(row["source_quote"]):
+            optional = not fields["source_quote"].get("constraints", {}).get("required", False)
+            if not optional:
+                problems.append(f"{where}: empty source_quote")
+            elif not filled(row.get("outside_source", "")):
+                problems.append(f"{where}: empty source_quote and no outside_source")
+        for column in quote_columns:
+            quote = row[column]
+            if filled(quote) and flat(quote) not in RAW_FLAT:
+                problems.append(f"{where}: {column} not in the raw text: {quote!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_ivo_phase2_quote_accompanies_every_phase2_figure():
+    table = raw_csv("ivo_projects")
+    for _, row in table.iterrows():
+        assert filled(row["phase2_projects"]) == filled(row["phase2_source_quote"]), row["fiscal_year"]
+        if filled(row["phase2_projects"]):
+            assert f"{row['fiscal_year']}年度:{row['phase2_projects']}件" in flat(row["phase2_source_quote"])
+
+
+# --- bilingual twins ---------------------------------------------------------------------------------
+
+# English-only by design: the schema describes them as editorial notes written in English.
+ENGLISH_ONLY_COLUMNS = {"note_en"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_ja_column_has_an_en_twin_and_vice_versa(name):
+    columns = field_names(name)
+    descriptions = {f["name"]: f.get("description", "") for f in fields_of(name)}
+    for column in columns:
+        if column.endswith("_ja"):
+            assert column[:-3] + "_en" in columns, f"{name}.{column} has no English twin"
+        if column.endswith("_en"):
+            if column in ENGLISH_ONLY_COLUMNS:
+                assert "in English" in descriptions[column], (
+                    f"{name}.{column} is not described as English-only"
+                )
+                continue
+            assert column[:-3] + "_ja" in columns, f"{name}.{column} has no Japanese twin"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_bilingual_twins_are_filled_together(name):
+    """X_ja filled => X_en filled. X_en without X_ja only where the source prints X in English only
+    (README: "English printed in the source"), i.e. the English text itself is in the raw text."""
+    table = raw_csv(name)
+    columns = field_names(name)
+    problems = []
+    for column in columns:
+        if not column.endswith("_ja") or column[:-3] + "_en" not in columns:
+            continue
+        twin = column[:-3] + "_en"
+        for i, row in table.iterrows():
+            ja, en = filled(row[column]), filled(row[twin])
+            if ja and not en:
+                problems.append(f"{name} row {i + 1}: {column} filled, {twin} empty")
+            if en and not ja and flat(row[twin]) not in RAW_FLAT:
+                problems.append(f"{name} row {i + 1}: {twin} filled, {column} empty: {row[twin]!r}")
+    assert not problems, "\n".join(problems)
+
+
+# --- loading and types ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dataset_loads_with_the_declared_dtypes(tables, name):
+    table = tables[name]
+    assert list(table.columns) == field_names(name)
+    for f in fields_of(name):
+        dtype = table[f["name"]].dtype
+        enum = f.get("constraints", {}).get("enum")
+        where = f"{name}.{f['name']}"
+        if enum is not None:
+            assert isinstance(dtype, pd.CategoricalDtype), where
+            assert list(dtype.categories) == [str(v) for v in enum], where
+        elif f.get("type") == "integer":
+            assert dtype == pd.Int64Dtype(), where
+        elif f.get("type") == "number":
+            assert dtype == pd.Float64Dtype(), where
+        elif f.get("type") == "boolean":
+            assert dtype == pd.BooleanDtype(), where
+        elif f.get("type") == "date":
+            assert str(dtype) == "datetime64[s]", where
+        else:
+            assert isinstance(dtype, pd.StringDtype), where
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_typed_values_hold_exactly_what_the_file_says(tables, name):
+    raw, typed = raw_csv(name), tables[name]
+    assert len(raw) == len(typed)
+    for f in fields_of(name):
+        column = f["name"]
+        for i, (text, value) in enumerate(zip(raw[column], typed[column], strict=True)):
+            where = f"{name} row {i + 1} {column}"
+            if text == "":
+                assert pd.isna(value), where
+                continue
+            if f.get("constraints", {}).get("enum") is not None or f.get("type", "string") == "string":
+                assert value == text, where
+            elif f["type"] == "integer":
+                assert value == int(text), where
+            elif f["type"] == "number":
+                assert value == float(text), where
+            elif f["type"] == "boolean":
+                assert value == (text == "true"), where
+            elif f["type"] == "date":
+                assert value.strftime("%Y-%m-%d") == text, where
+
+
+def test_importing_workplan_loads_neither_pandas_nor_matplotlib():
+    code = "import workplan, sys; print('matplotlib' in sys.modules, 'pandas' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "False"]
+
+
+def test_source_text_is_the_raw_file_and_strip_whitespace_removes_all_whitespace():
+    assert source_text() == RAW_TEXT
+    assert strip_whitespace(RAW_TEXT) == RAW_FLAT
+    assert strip_whitespace(" a\u3000b\tc\r\nd ") == "abcd"
+
+
+# --- keys ------------------------------------------------------------------------------------------------
+
+FOREIGN_KEYS = [
+    pytest.param(name, fk, id=f"{name}.{'+'.join(as_list(fk['fields']))}->{fk['reference']['resource']}")
+    for name in NAMES
+    for fk in RESOURCES[name]["schema"].get("foreignKeys", [])
+]
+
+
+@pytest.mark.parametrize(("name", "fk"), FOREIGN_KEYS)
+def test_foreign_key_holds(name, fk):
+    child = raw_csv(name)
+    parent = raw_csv(fk["reference"]["resource"])
+    fields, ref_fields = as_list(fk["fields"]), as_list(fk["reference"]["fields"])
+    known = set(parent[ref_fields].itertuples(index=False, name=None))
+    dangling = [
+        (i + 1, values)
+        for i, values in enumerate(child[fields].itertuples(index=False, name=None))
+        if all(v != "" for v in values) and values not in known
+    ]
+    assert not dangling, f"{name}: rows with values not in {fk['reference']['resource']}: {dangling}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_primary_key_is_unique_and_complete(name):
+    key = as_list(RESOURCES[name]["schema"]["primaryKey"])
+    table = raw_csv(name)
+    assert not (table[key] == "").any().any(), f"{name}: empty primary-key cell"
+    duplicated = table[table.duplicated(key, keep=False)]
+    assert duplicated.empty, f"{name}: duplicate keys\n{duplicated[key]}"
+
+
+def test_event_related_ids_resolve_in_the_related_dataset():
+    """events.related_dataset/related_id is a declared link (x-vocabularies) though not a foreign key."""
+    vocab = DESCRIPTOR["x-vocabularies"]["related_dataset"]
+    events = raw_csv("events")
+    linked = events[events["related_dataset"] != ""]
+    assert not linked.empty
+    for _, row in linked.iterrows():
+        meaning = vocab[row["related_dataset"]]
+        match = re.search(r"related_id = (\w+)", meaning)
+        if match is None:
+            assert "related_id empty" in meaning
+            assert row["related_id"] == "", row["event_id"]
+        else:
+            keys = set(raw_csv(row["related_dataset"])[match.group(1)])
+            assert row["related_id"] in keys, row["event_id"]
+
+
+# --- stated totals ------------------------------------------------------------------------------------
+
+STATED_TOTALS = [
+    pytest.param(name, rule, id=f"{name}.{rule['field']}={rule['equals_key_figure']}")
+    for name in NAMES
+    for rule in RESOURCES[name].get("x-stated-totals", [])
+]
+
+
+@pytest.mark.parametrize(("name", "rule"), STATED_TOTALS)
+def test_stated_total_equals_key_figure(name, rule):
+    column = raw_csv(name)[rule["field"]]
+    total = sum(int(v) for v in column if v != "")
+    figures = raw_csv("key_figures").set_index("metric")["value"]
+    assert total == float(figures[rule["equals_key_figure"]])
+
+
+def test_stated_totals_are_declared():
+    declared = {
+        rule["equals_key_figure"] for r in RESOURCES.values() for rule in r.get("x-stated-totals", [])
+    }
+    assert declared >= {"ivo_projects_total", "ivo_phase2_projects_total"}
+
+
+def _ivo_project_block() -> str:
+    start = RAW_TEXT.index("プロジェクト数: 合計")
+    return RAW_TEXT[start : RAW_TEXT.index("経緯", start)]
+
+
+def test_ivo_yearly_project_counts_match_the_source(tables):
+    block = _ivo_project_block()
+    head, phase2 = block.split("フェーズⅡ")
+    stated_total = int(re.search(r"合計\s*(\d+)\s*件", head).group(1))
+    # "2025 年度: 5件" has a stray space before 年度
+    yearly = {int(y): int(n) for y, n in re.findall(r"(\d{4})\s*年度\s*:\s*(\d+)\s*件", head)}
+    assert len(yearly) == 10
+    assert sum(yearly.values()) == stated_total == 52
+    table = tables["ivo_projects"]
+    assert dict(zip(table["fiscal_year"], table["projects"], strict=True)) == yearly
+    figures = tables["key_figures"].set_index("metric")["value"]
+    assert figures["ivo_projects_total"] == stated_total
+
+
+def test_ivo_phase2_project_counts_match_the_source(tables):
+    phase2 = _ivo_project_block().split("フェーズⅡ")[1]
+    stated_total = int(re.search(r"計\s*(\d+)\s*件", phase2).group(1))
+    yearly = {
+        int(y): (int(n), note)
+        for y, n, note in re.findall(r"(\d{4})\s*年度\s*:\s*(\d+)\s*件\((.+?)\)", phase2)
+    }
+    assert sum(n for n, _ in yearly.values()) == stated_total
+    table = tables["ivo_projects"].set_index("fiscal_year")
+    stored = table[table["phase2_projects"].notna()]
+    assert {y: (int(r.phase2_projects), r.phase2_note_ja) for y, r in stored.iterrows()} == yearly
+    assert tables["key_figures"].set_index("metric")["value"]["ivo_phase2_projects_total"] == stated_total
+
+
+# --- discovery: datasets() and search() ---------------------------------------------------------------
+
+
+def test_datasets_lists_every_resource_with_its_row_count():
+    listing = workplan.datasets()
+    assert list(listing["name"]) == NAMES
+    for row in listing.itertuples(index=False):
+        assert row.rows == len(workplan.load(row.name)), row.name
+        assert row.path == f"data/{RESOURCES[row.name]['path']}"
+        assert row.title == RESOURCES[row.name]["title"]
+        assert row.title_ja == RESOURCES[row.name]["title_ja"]
+
+
+def test_readme_documents_every_dataset_with_its_columns_and_row_count(tables):
+    readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    summary = dict(re.findall(r"^\| \[`(\w+)`\]\(#\w+\) \| (\d+) \|", readme, flags=re.M))
+    assert {n: int(r) for n, r in summary.items()} == {n: len(t) for n, t in tables.items()}
+    for name in NAMES:
+        section = readme.split(f"\n### {name}\n", 1)[1].split("\n### ", 1)[0]
+        assert f"`{name}.csv`, {len(tables[name])} rows." in section, name
+        documented = re.findall(r"^\| `(\w+)` \|", section, flags=re.M)
+        assert documented == field_names(name), name
+
+
+def _independent_search(tables: dict[str, pd.DataFrame], needle: str) -> set[tuple[str, str]]:
+    found = set()
+    for name, table in tables.items():
+        for column in table.columns:
+            if column.endswith(("_ja", "_en")) or column == "acronym":
+                for value in table[column].dropna():
+                    if needle in str(value):
+                        found.add((name, column))
+    return found
+
+
+@pytest.mark.parametrize("query", ["Open RAN", "オープンRAN"])
+def test_search_returns_rows_of_several_datasets_with_their_quotes(tables, query):
+    result = workplan.search(query)
+    assert result["dataset"].nunique() > 1
+    assert all(query.casefold() in text.casefold() for text in result["text"])
+    assert result["source_quote"].notna().all()
+    for row in result.itertuples(index=False):
+        assert flat(row.source_quote) in RAW_FLAT
+    assert set(zip(result["dataset"], result["column"], strict=True)) == _independent_search(tables, query)
+
+
+@pytest.mark.parametrize(
+    ("query", "variant"),
+    [
+        ("Open RAN", "open ran"),
+        ("Open RAN", "OPEN RAN"),
+        ("Open RAN", "Ｏｐｅｎ\u3000ＲＡＮ"),
+        ("オープンRAN", "オープンｒａｎ"),
+        ("オープンRAN", "ｵｰﾌﾟﾝRAN"),
+    ],
+)
+def test_search_ignores_case_and_width(query, variant):
+    expected = workplan.search(query)
+    assert not expected.empty
+    pd.testing.assert_frame_equal(workplan.search(variant), expected)
+
+
+def test_search_for_absent_text_is_empty():
+    result = workplan.search("no such phrase in the plan")
+    assert result.empty
+    assert list(result.columns) == ["dataset", "key", "column", "text", "source_quote"]
+
+
+def test_unknown_dataset_raises_with_the_known_names():
+    with pytest.raises(UnknownDatasetError) as info:
+        workplan.load("ivo_project")
+    message = str(info.value)
+    assert "'ivo_project'" in message
+    for name in NAMES:
+        assert name in message
+    assert isinstance(info.value, KeyError)
+    with pytest.raises(UnknownDatasetError):
+        Catalog(DATA_DIR).resource("nope")
+
+
+# --- caching -------------------------------------------------------------------------------------------
+
+
+def test_loaded_tables_are_cached_per_catalog(monkeypatch):
+    reads: list[str] = []
+    original = Catalog._read_and_check
+
+    def counting(self, resource):
+        reads.append(resource.name)
+        return original(self, resource)
+
+    monkeypatch.setattr(Catalog, "_read_and_check", counting)
+    fresh = Catalog(DATA_DIR)
+    first = fresh.load("ivo_projects")
+    second = fresh.load("ivo_projects")
+    pd.testing.assert_frame_equal(first, second)
+    fresh.load("key_figures")  # already read for the stated totals of ivo_projects
+    assert reads.count("ivo_projects") == 1
+    assert reads.count("key_figures") == 1
+    fresh.load_all()
+    assert sorted(reads) == sorted(NAMES)
+
+
+def test_default_catalog_is_cached_across_calls(monkeypatch):
+    workplan.load("countries")
+    calls: list[str] = []
+    monkeypatch.setattr(Catalog, "_read_and_check", lambda self, r: calls.append(r.name))
+    workplan.load("countries")
+    assert calls == []
+
+
+def test_mutating_a_returned_table_does_not_change_the_next_load():
+    fresh = Catalog(DATA_DIR)
+    table = fresh.load("ivo_forums")
+    pristine = table.copy(deep=True)
+    table.loc[0, "city_en"] = "Atlantis"
+    table.loc[0, "year"] = 1900
+    table["status"] = table["status"].cat.rename_categories(lambda c: c.upper())
+    del table["note_en"]
+    table.iloc[1, 0] = 1800
+    pd.testing.assert_frame_equal(fresh.load("ivo_forums"), pristine)
+
+
+# --- membership as of a date --------------------------------------------------------------------------
+
+
+def test_members_on_the_eve_of_timor_leste_joining():
+    members = wp_countries.members_on("2025-10-25")
+    assert len(members) == 10
+    assert "TLS" not in set(members["iso3"])
+
+
+def test_members_on_the_day_timor_leste_joined():
+    members = wp_countries.members_on("2025-10-26")
+    assert len(members) == 11
+    assert "TLS" in set(members["iso3"])
+
+
+def test_country_codes_agree_with_iso_3166(tables):
+    pycountry = pytest.importorskip("pycountry")
+    for row in tables["countries"].itertuples(index=False):
+        assert pycountry.countries.get(alpha_3=row.iso3).alpha_2 == row.iso2, row.iso3
+
+
+# --- coverage of the numbers in the source -------------------------------------------------------------
+
+# Digits that are not facts to record; each with the reason. Every pattern must still match the text.
+COVERAGE_EXCLUSIONS: list[tuple[str, str]] = [
+    (r"G7", "part of a name: G7 (Group of Seven), as in G7広島サミット"),
+    (r"5G", "part of a name: 5G (fifth-generation mobile networks)"),
+    (r"WSIS\+20", "part of a name: the WSIS+20 review"),
+    (r"ASEANデジタルマスタープラン2030", "part of a document name: ASEAN Digital Masterplan 2030"),
+    (r"(?m)^[79]$", "slide page numbers '7' (before the AJCCBC slide) and '9' (before 5G/Open RAN)"),
+    (r"2\s*国間", "part of a word: 2国間 = bilateral, not a count"),
+    (
+        r"(?m)(?:^|(?<=[\s|]))\d{1,2}\.(?=\s)",
+        "list numbering '1.', '2.', ...: pillars, AI points, framework and AJCCBC components "
+        "(checked against the tables by the fact tests below)",
+    ),
+    (
+        r"(?m)^[12] (?=広島AIプロセス$|アウトリーチ活動$)",
+        "section numbers 1 / 2 of the Hiroshima AI Process slide",
+    ),
+]
+
+YEAR = r"(?:19|20)\d{2}"
+# Counted quantities: (pattern, how to get the value from the groups)
+QUANTITIES: list[tuple[str, object]] = [
+    (r"第(\d+)回", lambda g: int(g[0])),
+    (r"(\d+)\s*周年", lambda g: int(g[0])),
+    (r"(\d+)\s*年間", lambda g: int(g[0])),
+    (r"(\d+)\s*万\s*米ドル", lambda g: int(g[0]) * 10_000),
+    (r"(\d+)年に(\d+)度", lambda g: int(g[1]) / int(g[0])),
+    (r"(\d+)\s*件", lambda g: int(g[0])),
+    (r"(\d+)\s*[かカヶケ]\s*国", lambda g: int(g[0])),
+    (r"(\d+)\s*の国・地域", lambda g: int(g[0])),
+    (r"(\d+)\s*機関", lambda g: int(g[0])),
+]
+
+
+def _line_of(pos: int) -> int:
+    return RAW_TEXT.count("\n", 0, pos) + 1
+
+
+def _precision_column(columns: list[str], date_column: str) -> str | None:
+    for candidate in (f"{date_column}_precision", date_column.removesuffix("_date") + "_precision"):
+        if candidate in columns:
+            return candidate
+    return None
+
+
+def _dates(tables: dict[str, pd.DataFrame]) -> list[tuple[str, pd.Timestamp, str | None]]:
+    out = []
+    for name, table in tables.items():
+        for f in fields_of(name):
+            if f.get("type") != "date":
+                continue
+            precision = _precision_column(list(table.columns), f["name"])
+            for i, value in table[f["name"]].items():
+                if pd.notna(value):
+                    p = None if precision is None else table.at[i, precision]
+                    out.append((f"{name}.{f['name']}", value, None if pd.isna(p) else str(p)))
+    return out
+
+
+def _coverage_failures(tables: dict[str, pd.DataFrame]) -> tuple[list[str], dict[str, int]]:
+    digits = {m.start(): m for m in re.finditer(r"\d+", RAW_TEXT)}
+    claimed: dict[int, str] = {}
+
+    def claim(match: re.Match, groups: tuple[int, ...] | None = None) -> bool:
+        """Claim the digit runs of the match (or of the given groups); False if any was claimed before."""
+        spans = [match.span(g) for g in groups] if groups else [match.span()]
+        starts = [s for s in digits if any(a <= s < b for a, b in spans)]
+        if any(s in claimed for s in starts):
+            return False
+        for s in starts:
+            claimed[s] = match.group(0)
+        return True
+
+    hits = {reason: 0 for _, reason in COVERAGE_EXCLUSIONS}
+    for pattern, reason in COVERAGE_EXCLUSIONS:
+        for m in re.finditer(pattern, RAW_TEXT):
+            if claim(m):
+                hits[reason] += 1
+
+    numeric = {
+        float(v)
+        for t in tables.values()
+        for c in t.columns
+        if t[c].dtype in ("Int64", "Float64")
+        for v in t[c].dropna()
+    }
+    integers = {
+        int(v) for t in tables.values() for c in t.columns if t[c].dtype == "Int64" for v in t[c].dropna()
+    }
+    dates = _dates(tables)
+    failures: list[str] = []
+
+    def where(m: re.Match) -> str:
+        return f"L{_line_of(m.start())} {m.group(0)!r}"
+
+    def has_month(year: int, month: int) -> bool:
+        return any(d.year == year and d.month == month and d.day == 1 and p == "month" for _, d, p in dates)
+
+    # Year and month, end of month ("2025年12月末現在": the last day, precision day)
+    for m in re.finditer(rf"({YEAR})年(\d{{1,2}})月末", RAW_TEXT):
+        if claim(m):
+            y, mo = int(m.group(1)), int(m.group(2))
+            last = calendar.monthrange(y, mo)[1]
+            if not any((d.year, d.month, d.day, p) == (y, mo, last, "day") for _, d, p in dates):
+                failures.append(f"{where(m)}: no date {y}-{mo:02d}-{last} of precision day")
+    # Year and month: a month-precision date
+    for pattern in (rf"({YEAR})年(\d{{1,2}})月", rf"({YEAR})\.\s*(\d{{1,2}}):"):
+        for m in re.finditer(pattern, RAW_TEXT):
+            if claim(m) and not has_month(int(m.group(1)), int(m.group(2))):
+                failures.append(f"{where(m)}: no month-precision date {m.group(1)}-{int(m.group(2)):02d}")
+    # Month without a year ("同年10月及び12月"): the year is the last one written before it
+    for m in re.finditer(r"(?<![年\d])(\d{1,2})月", RAW_TEXT):
+        if claim(m):
+            year = int(re.findall(rf"({YEAR})年", RAW_TEXT[: m.start()])[-1])
+            if not has_month(year, int(m.group(1))):
+                failures.append(f"{where(m)}: no month-precision date {year}-{int(m.group(1)):02d}")
+    # Counted quantities: a typed value of a row whose source quote holds the words
+    for pattern, value_of in QUANTITIES:
+        for m in re.finditer(pattern, RAW_TEXT):
+            groups = tuple(range(1, (m.re.groups or 0) + 1))
+            if not claim(m, groups):
+                continue
+            value = float(value_of(m.groups()))
+            words = flat(m.group(0))
+            if not _quantity_recorded(tables, value, words):
+                failures.append(f"{where(m)}: no typed value {value:g} in a row quoting {words!r}")
+    # Years (fiscal years, bare years, years in names such as ワークプラン2026)
+    for m in re.finditer(rf"(?<!\d)({YEAR})(?!\d)", RAW_TEXT):
+        if claim(m):
+            year = int(m.group(1))
+            if year not in integers and not any(d.year == year for _, d, _ in dates):
+                failures.append(f"{where(m)}: year {year} in no date or integer column")
+    # Anything else: some typed value or date part
+    for start, m in digits.items():
+        if start not in claimed:
+            n = int(m.group(0))
+            parts = {x for _, d, _ in dates for x in (d.year, d.month, d.day)}
+            if float(n) not in numeric and n not in parts:
+                failures.append(f"{where(m)} (line: {RAW_LINES[_line_of(start) - 1].strip()!r}): in no table")
+    return failures, hits
+
+
+def _quantity_recorded(tables: dict[str, pd.DataFrame], value: float, words: str) -> bool:
+    for table in tables.values():
+        numbers = [c for c in table.columns if table[c].dtype in ("Int64", "Float64")]
+        quotes = [c for c in table.columns if c.endswith("source_quote")]
+        for _, row in table.iterrows():
+            if any(pd.notna(row[c]) and float(row[c]) == value for c in numbers) and any(
+                pd.notna(row[q]) and words in flat(row[q]) for q in quotes
+            ):
+                return True
+    return False
+
+
+@pytest.fixture(scope="module")
+def coverage(tables) -> tuple[list[str], dict[str, int]]:
+    return _coverage_failures(tables)
+
+
+def test_every_number_in_the_source_is_recorded(coverage):
+    failures, _ = coverage
+    assert not failures, "numbers of the raw text missing from the tables:\n" + "\n".join(failures)
+
+
+def test_every_coverage_exclusion_is_used(coverage):
+    _, hits = coverage
+    unused = [reason for reason, n in hits.items() if n == 0]
+    assert not unused, f"exclusions matching nothing in the raw text: {unused}"
+
+
+def test_every_date_in_the_tables_is_stated_by_the_source(tables):
+    """The reverse direction: no date enters the tables unless the text gives its year (and month)."""
+    outside = {"countries.asean_joined"}  # joining dates: outside_source (glossary), not the plan
+    problems = []
+    for column, d, precision in _dates(tables):
+        if column in outside:
+            continue
+        if str(d.year) not in RAW_TEXT:
+            problems.append(f"{column}: year of {d.date()} not in the raw text")
+        if precision in ("month", "day"):
+            month_forms = (f"{d.year}年{d.month}月", f"{d.year}.{d.month}", f"{d.year}.{d.month:02d}")
+            same_year = f"同年{d.month}月" in RAW_TEXT or f"及び{d.month}月" in RAW_TEXT
+            if not any(form in RAW_FLAT for form in month_forms) and not same_year:
+                problems.append(f"{column}: month of {d.date()} (precision {precision}) not in the raw text")
+    assert not problems, "\n".join(problems)
+
+
+# --- facts against the source -------------------------------------------------------------------------
+
+
+def _ivo_forum_venues() -> dict[int, dict]:
+    start = next(i for i, line in enumerate(RAW_LINES) if line.strip().endswith("開催地:"))
+    block = []
+    for line in RAW_LINES[start + 1 :]:
+        if not re.match(rf"\s*{YEAR}\.", line):
+            break
+        block.append(line.strip())
+    entries = re.findall(
+        rf"({YEAR})\.\s*(\d{{1,2}}):\s*(.+?)\s*(?=(?:{YEAR})\.\s*\d{{1,2}}:|$)", " ".join(block)
+    )
+    venues = {}
+    for year, month, text in entries:
+        planned = "(予定)" in text
+        text = text.replace("(予定)", "").strip()
+        place = re.fullmatch(r"(.+?)\s*\((.+)\)", text)
+        venues[int(year)] = {
+            "month": int(month),
+            "planned": planned,
+            "online": text.endswith("開催"),
+            "text": text,
+            "city": place.group(1) if place else text,
+            "country": place.group(2) if place else None,
+        }
+    return venues
+
+
+def test_source_lists_twelve_ivo_forums():
+    venues = _ivo_forum_venues()
+    assert sorted(venues) == list(range(2015, 2027))
+    assert venues[2019]["city"] == "Manila" and venues[2019]["country"] == "Philippines"
+
+
+@pytest.mark.parametrize("year", range(2015, 2027))
+def test_ivo_forum_venue_matches_the_source(tables, year):
+    venue = _ivo_forum_venues()[year]
+    forums = tables["ivo_forums"].set_index("year")
+    row = forums.loc[year]
+    assert row["month"] == venue["month"]
+    assert row["date"] == pd.Timestamp(year, venue["month"], 1) and row["date_precision"] == "month"
+    assert row["status"] == ("planned" if venue["planned"] else "held")
+    if venue["online"]:
+        assert row["format"] == "online"
+        assert row["online_wording_ja"] == venue["text"]
+        assert pd.isna(row["city_en"]) and pd.isna(row["country_iso3"])
+    else:
+        assert row["format"] == "in_person"
+        assert row["city_en"] == venue["city"]
+        if venue["country"] is None:
+            assert pd.isna(row["country_en_as_printed"])
+        else:
+            assert row["country_en_as_printed"] == venue["country"]
+        pycountry = pytest.importorskip("pycountry")
+        printed = venue["country"] or venue["city"]  # Singapore: a city-state printed without a country
+        assert row["country_iso3"] == pycountry.countries.search_fuzzy(printed)[0].alpha_3
+    event = tables["events"].set_index("event_id").loc[f"ivo_forum_{year}"]
+    assert event["date"] == row["date"]
+    assert event["status"] == row["status"]
+    if not venue["online"]:
+        assert event["place_en"] == venue["city"]
+        assert event["country_iso3"] == row["country_iso3"]
+
+
+def test_friends_group_asean_members_match_the_source(tables):
+    pattern = r"ASEAN\s*(\d+)\s*か国（([^）]+)）を含む(\d+)の国・地域が参加（(\d{4})年(\d{1,2})月末現在）"
+    m = re.search(pattern, RAW_TEXT)
+    assert m, "Friends Group sentence not found in the raw text"
+    listed = m.group(2).split("、")
+    assert len(listed) == int(m.group(1)) == 9
+    iso_by_name = dict(zip(tables["countries"]["name_ja"], tables["countries"]["iso3"], strict=True))
+    assert all(name in iso_by_name for name in listed), listed
+    members = tables["memberships"]
+    assert list(members["iso3"]) == [iso_by_name[name] for name in listed]  # in the order listed
+    assert (members["body"] == "hiroshima_ai_process_friends_group").all()
+    year, month = int(m.group(4)), int(m.group(5))
+    assert (members["as_of"] == pd.Timestamp(year, month, calendar.monthrange(year, month)[1])).all()
+    figures = tables["key_figures"].set_index("metric")["value"]
+    assert figures["friends_group_asean_participants"] == len(listed)
+    assert figures["friends_group_participants"] == int(m.group(3))
+
+
+def test_cyber_collaborative_activities_match_the_source(tables):
+    lines = section_lines("協力活動\t概要", "")
+    rows = [line.split("\t") for line in lines]
+    assert len(rows) == 7 and all(len(r) == 2 for r in rows)
+    table = tables["cyber_activities_2026"].sort_values("activity_id")
+    assert list(table["activity_id"]) == list(range(1, 8))
+    assert list(table["activity_ja"]) == [r[0].strip() for r in rows]
+    assert list(table["summary_ja"]) == [r[1].strip() for r in rows]
+
+
+def test_ai_points_match_the_source(tables):
+    lines = section_lines("総論", "1 広島AIプロセス")
+    points, category, order = {}, "総論", 1
+    for line in (line.strip() for line in lines):
+        m = re.fullmatch(r"(\d{1,2})\.\s*(.+)", line)
+        if m:
+            points[int(m.group(1))] = (m.group(2), category, order)
+        elif line:
+            category, order = line, order + 1
+    assert sorted(points) == list(range(1, 17))
+    table = tables["ai_principles"].set_index("number")
+    assert sorted(table.index) == sorted(points)
+    for number, (text, category, order) in points.items():
+        row = table.loc[number]
+        assert flat(row["text_ja"]) == flat(text), number
+        assert row["category_ja"] == category, number
+        assert row["category_order"] == order, number
+    count = tables["key_figures"].set_index("metric")["value"]["ai_principles_count"]
+    assert count == max(points)
+
+
+def test_pillars_match_the_overview_slide(tables):
+    lines = section_lines(
+        "日ASEANデジタルワークプラン2026における取組", "ASEANデジタルマスタープラン2030の達成に力強く貢献"
+    )
+    pillars = dict(re.findall(r"(?m)^(\d)\.\s*(.+?)\s*$", "\n".join(lines)))
+    table = tables["pillars"]
+    assert dict(zip(table["pillar_id"].astype(str), table["name_ja"], strict=True)) == pillars
+
+
+def test_hiroshima_framework_components_match_the_source(tables):
+    start = RAW_TEXT.index("広島AIプロセス包括的政策枠組\n")
+    table_text = RAW_TEXT[start : RAW_TEXT.index("(参考) 国際指針", start)]
+    cells = dict(re.findall(r"(\d)\.\s*([^|]+?)\s*(?=\||$)", table_text, flags=re.M))
+    assert sorted(cells) == ["1", "2", "3", "4"]
+    components = tables["hiroshima_process"]
+    components = components[components["element_type"] == "framework_component"]
+    assert sorted(components["number"]) == [1, 2, 3, 4]
+    for row in components.itertuples(index=False):
+        cell = flat(cells[str(row.number)])
+        # "(下表)" (see the table below) is a pointer of the slide, not part of the title
+        assert cell.removeprefix(flat(row.text_ja)) in ("", "(下表)"), row.number
+
+
+def test_next_ajccbc_support_components_match_the_source(tables):
+    line = next(line for line in RAW_LINES if line.startswith("実施概要\t"))
+    items = re.findall(r"(\d)\.\s*(.+?)（(継続|新規)）", line)
+    assert [int(n) for n, _, _ in items] == [1, 2, 3, 4]
+    table = tables["ajccbc_components"].sort_values("number")
+    assert list(table["phase_id"].unique()) == ["next"]
+    for (n, text, continuity), row in zip(items, table.itertuples(index=False), strict=True):
+        assert row.number == int(n)
+        assert flat(row.text_ja) == flat(text)
+        assert row.continuity == {"継続": "continued", "新規": "new"}[continuity]
+        assert row.non_exhaustive == ("等" in text or "など" in text)  # README: 等 / など -> non_exhaustive
+
+
+def test_ict_fund_projects_match_the_source(tables):
+    rows = re.findall(r"(?m)^(.+?)\t(\d{4})年承認\t提案国：(.+)$", RAW_TEXT)
+    assert len(rows) == 4
+    table = tables["ict_fund_projects"].sort_values("project_id")
+    assert list(table["title_ja"]) == [r[0].strip() for r in rows]
+    assert list(table["approved_year"]) == [int(r[1]) for r in rows]
+    assert list(table["proposer_ja"]) == [r[2].strip() for r in rows]
+
+
+def test_ivo_proposal_targets_match_the_source(tables):
+    m = re.search(r"目指し、(.+?)からの提案採択を予定", RAW_TEXT)
+    names = m.group(1).split("、")
+    assert names == ["カンボジア", "ラオス", "ミャンマー"]
+    assert list(tables["ivo_proposal_targets"]["name_ja"]) == names
+
+
+# --- sections, ids and statuses -----------------------------------------------------------------------
+
+SECTION_LINES = {
+    section: tuple(int(n) for n in re.match(r"raw lines L(\d+)-L(\d+)", text).groups())
+    for section, text in DESCRIPTOR["x-vocabularies"]["section_id"].items()
+}
+
+
+def _flat_line_numbers() -> list[int]:
+    """For each character of RAW_FLAT, the raw line it comes from."""
+    numbers = []
+    for n, line in enumerate(RAW_LINES, start=1):
+        numbers.extend([n] * len(flat(line)))
+    return numbers
+
+
+FLAT_LINE = _flat_line_numbers()
+
+
+def _section_of_line(line: int) -> str | None:
+    return next((s for s, (a, b) in SECTION_LINES.items() if a <= line <= b), None)
+
+
+def test_sections_cover_the_raw_text_in_order():
+    ranges = list(SECTION_LINES.values())
+    assert ranges == sorted(ranges)
+    assert all(a <= b < c for (a, b), (c, _) in zip(ranges, ranges[1:], strict=False))
+    assert ranges[-1][1] == len(RAW_TEXT.rstrip("\n").split("\n"))
+    uncovered = [n for n, line in enumerate(RAW_LINES, 1) if line.strip() and _section_of_line(n) is None]
+    assert not uncovered, f"non-blank raw lines in no section: {uncovered}"
+
+
+SECTIONED = [name for name in NAMES if "section_id" in field_names(name)]
+
+
+@pytest.mark.parametrize("name", SECTIONED)
+def test_row_quote_starts_in_its_section(name):
+    problems = []
+    for i, row in raw_csv(name).iterrows():
+        quote = flat(row["source_quote"])
+        starts = [m.start() for m in re.finditer(re.escape(quote), RAW_FLAT)]
+        sections = {_section_of_line(FLAT_LINE[s]) for s in starts}
+        if row["section_id"] not in sections:
+            problems.append(
+                f"{name} row {i + 1} ({row.iloc[0]}): section {row['section_id']}, quote in {sections}"
+            )
+    assert not problems, "\n".join(problems)
+
+
+GLOSSARY_FIRST_SEEN_ERRORS: dict[str, str] = {}  # acronym -> known data error (none at present)
+
+
+def _glossary_params():
+    for row in raw_csv("glossary").itertuples(index=False):
+        marks = []
+        if row.acronym in GLOSSARY_FIRST_SEEN_ERRORS:
+            reason = "data error in data/glossary.csv: " + GLOSSARY_FIRST_SEEN_ERRORS[row.acronym]
+            marks = [pytest.mark.xfail(strict=True, reason=reason)]
+        yield pytest.param(row.acronym, row.first_seen, row.source_quote, id=row.acronym, marks=marks)
+
+
+@pytest.mark.parametrize(("acronym", "first_seen", "quote"), list(_glossary_params()))
+def test_glossary_first_seen_is_the_section_of_the_first_occurrence(acronym, first_seen, quote):
+    """first_seen = "Section where the acronym first occurs" (schema). MIC / METI: their Japanese name."""
+    before = r"(?<![A-Za-z])" if acronym[0].isalpha() else ""
+    after = r"(?![A-Za-z])" if acronym[-1].isalpha() else ""
+    match = re.search(before + re.escape(acronym) + after, RAW_TEXT) or re.search(re.escape(quote), RAW_TEXT)
+    assert match, f"{acronym} not in the raw text"
+    line = _line_of(match.start())
+    assert _section_of_line(line) == first_seen, f"{acronym} first occurs on raw L{line}"
+
+
+def test_ids_agree_with_their_parts(tables):
+    initiatives = tables["initiatives"]
+    parts = initiatives["initiative_id"].str.split(".", expand=True).astype(int)
+    assert (parts[0] == initiatives["pillar_id"]).all() and (
+        parts[1] == initiatives["number_in_pillar"]
+    ).all()
+    actions = tables["actions"]
+    assert (
+        actions["action_id"] == actions["initiative_id"] + "-" + actions["order_in_initiative"].astype(str)
+    ).all()
+    for name, table in tables.items():
+        if {"pillar_id", "initiative_id"} <= set(table.columns):
+            both = table.dropna(subset=["pillar_id", "initiative_id"])
+            pillar = both["initiative_id"].str.split(".").str[0].astype(int)
+            assert (pillar == both["pillar_id"]).all(), name
+    elements = tables["hiroshima_process"]
+    assert (
+        elements["element_id"]
+        == elements["element_id"].str.split("_").str[0] + "_" + elements["number"].astype(str)
+    ).all()
+    assert (
+        elements["element_id"].str.startswith("component")
+        == (elements["element_type"] == "framework_component")
+    ).all()
+
+
+def test_event_status_agrees_with_its_dates():
+    """x-vocabularies.status, relative to the plan's publication (January 2026)."""
+    publication = pd.Timestamp("2026-01-01")
+    events = workplan.load("events")
+    for row in events.itertuples(index=False):
+        has_end = pd.notna(row.end_date)
+        expected = {
+            "held": row.date <= publication,
+            "completed": has_end and row.end_date < publication,
+            "ongoing": row.date < publication and (not has_end or row.end_date >= publication),
+            "planned": row.date >= publication,
+            "provisional": row.date >= publication,
+        }[row.status]
+        assert expected, f"{row.event_id}: {row.status} with {row.date.date()}..{row.end_date}"
+
+
+# --- environment ---------------------------------------------------------------------------------------
+
+
+def test_raw_source_is_unchanged():
+    readme = (DATA_DIR / "raw" / "README.md").read_text(encoding="utf-8")
+    stated = re.search(r"SHA-256 \| `([0-9a-f]{64})`", readme).group(1)
+    assert hashlib.sha256(RAW_FILE.read_bytes()).hexdigest() == stated
+    assert sorted(p.name for p in (DATA_DIR / "raw").glob("*.txt")) == [RAW_FILE.name]
+
+
+def test_raw_readme_describes_the_file():
+    readme = (DATA_DIR / "raw" / "README.md").read_text(encoding="utf-8")
+    data = RAW_FILE.read_bytes()
+    lines = int(re.search(r"(\d+) lines", readme).group(1))
+    size = int(re.search(r"([\d,]+) bytes", readme).group(1).replace(",", ""))
+    assert (data.count(b"\n") + (not data.endswith(b"\n")), len(data)) == (lines, size)
+    assert b"\r" not in data

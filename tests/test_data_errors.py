@@ -1,0 +1,494 @@
+"""The loader rejects a corrupted copy of each table with the promised message.
+
+Every test corrupts one file of a fresh copy of data/ (tmp_path) and loads it through Catalog(copy).
+Messages are checked both as structured `exc.problems` and as the text a user reads (str(exc)).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from workplan.data import Catalog
+from workplan.errors import DataValidationError, Problem
+from workplan.paths import PROJECT_ROOT
+
+DATA_DIR = PROJECT_ROOT / "data"
+DESCRIPTOR = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+RESOURCES = {r["name"]: r for r in DESCRIPTOR["resources"]}
+NAMES = list(RESOURCES)
+
+# The wording the loader promises for each type (see TYPE_PATTERNS in lib/workplan/data.py).
+TYPE_WORDING = {"integer": "an integer", "number": "a number", "date": "a date YYYY-MM-DD"}
+
+
+def as_list(value: str | list[str]) -> list[str]:
+    return value if isinstance(value, list) else [value]
+
+
+def fields_of(name: str) -> list[dict]:
+    return RESOURCES[name]["schema"]["fields"]
+
+
+def constraints(field: dict) -> dict:
+    return field.get("constraints", {})
+
+
+def primary_key(name: str) -> list[str]:
+    return as_list(RESOURCES[name]["schema"]["primaryKey"])
+
+
+def file_name(name: str) -> str:
+    return RESOURCES[name]["path"]
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy)
+    return copy
+
+
+def load_error(data_dir: Path, name: str) -> DataValidationError:
+    with pytest.raises(DataValidationError) as info:
+        Catalog(data_dir).load(name)
+    exc = info.value
+    assert exc.problems, "a DataValidationError without problems"
+    assert all(isinstance(p, Problem) for p in exc.problems)
+    return exc
+
+
+def assert_names_the_file(exc: DataValidationError, name: str) -> None:
+    text = str(exc)
+    assert f"dataset '{name}'" in text
+    assert file_name(name) in text
+    assert all(p.dataset == name and p.file.endswith(file_name(name)) for p in exc.problems)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_csv_dialect_round_trip_is_byte_identical(data_copy, name):
+    """The corruptions below rewrite files with the csv module; that alone must change nothing."""
+    path = data_copy / file_name(name)
+    before = path.read_bytes()
+    write_rows(path, read_rows(path))
+    assert path.read_bytes() == before
+
+
+# --- (a) a wrong value in a typed column ----------------------------------------------------------------
+
+
+def _typed_field(name: str) -> tuple[dict, str, str]:
+    """The column to break, the value to put in it, and the expected wording."""
+    fields = fields_of(name)
+    for f in fields:
+        if f.get("type") in TYPE_WORDING:
+            return f, "x-1", TYPE_WORDING[f["type"]]
+    for f in fields:
+        if constraints(f).get("enum"):
+            return f, "not_in_enum", "one of " + ", ".join(str(v) for v in constraints(f)["enum"])
+    for f in fields:
+        if constraints(f).get("required"):
+            return f, "", "a value (this column is required)"
+    raise AssertionError(f"{name}: nothing typed, enumerated or required to break")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_wrong_type_names_dataset_file_row_column_and_expectation(data_copy, name):
+    field, bad, wording = _typed_field(name)
+    path = data_copy / file_name(name)
+    rows = read_rows(path)
+    column = rows[0].index(field["name"])
+    rows[2][column] = bad  # data row 2 (line 3)
+    write_rows(path, rows)
+
+    exc = load_error(data_copy, name)
+    problems = [p for p in exc.problems if p.row == 2 and p.column == field["name"]]
+    assert problems, exc.problems
+    assert any(p.expected.startswith(wording) for p in problems), problems
+    assert all(p.line == 3 and p.found == (bad or None) for p in problems)
+    assert_names_the_file(exc, name)
+    text = str(exc)
+    assert "row 2 (line 3)" in text
+    assert f"column '{field['name']}'" in text
+    assert f"expected {wording}" in text
+
+
+ENUM_FIELDS = [
+    pytest.param(name, f["name"], id=f"{name}.{f['name']}")
+    for name in NAMES
+    for f in fields_of(name)
+    if constraints(f).get("enum") and constraints(f).get("required")
+]
+
+
+@pytest.mark.parametrize(("name", "column"), ENUM_FIELDS)
+def test_value_outside_the_enum_lists_the_allowed_values(data_copy, name, column):
+    path = data_copy / file_name(name)
+    rows = read_rows(path)
+    rows[1][rows[0].index(column)] = "not_in_enum"
+    write_rows(path, rows)
+    exc = load_error(data_copy, name)
+    enum = next(constraints(f)["enum"] for f in fields_of(name) if f["name"] == column)
+    wording = "one of " + ", ".join(str(v) for v in enum)
+    assert Problem(name, exc.problems[0].file, wording, 1, 2, column, "not_in_enum") in exc.problems
+    assert f"row 1 (line 2), column '{column}': expected {wording}, found 'not_in_enum'" in str(exc)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_emptied_required_cell_is_reported(data_copy, name):
+    column = next(
+        f["name"]
+        for f in fields_of(name)
+        if constraints(f).get("required") and f.get("type", "string") == "string"
+    )
+    path = data_copy / file_name(name)
+    rows = read_rows(path)
+    rows[1][rows[0].index(column)] = ""
+    write_rows(path, rows)
+    exc = load_error(data_copy, name)
+    assert any(p.row == 1 and p.column == column and "required" in p.expected for p in exc.problems), (
+        exc.problems
+    )
+    assert f"row 1 (line 2), column '{column}': expected a value (this column is required)" in str(exc)
+
+
+def test_out_of_range_integer_is_reported(data_copy):
+    path = data_copy / "pillars.csv"
+    rows = read_rows(path)
+    rows[4][0] = "5"
+    write_rows(path, rows)
+    exc = load_error(data_copy, "pillars")
+    assert any(p.row == 4 and p.column == "pillar_id" and p.found == "5" for p in exc.problems)
+    assert "expected an integer from 1 to 4, found '5'" in str(exc)
+
+
+def test_impossible_calendar_date_is_reported(data_copy):
+    path = data_copy / "events.csv"
+    rows = read_rows(path)
+    rows[1][rows[0].index("date")] = "2026-02-30"
+    write_rows(path, rows)
+    exc = load_error(data_copy, "events")
+    assert any(p.row == 1 and p.column == "date" and "real calendar date" in p.expected for p in exc.problems)
+    assert "found '2026-02-30'" in str(exc)
+
+
+# --- (b) a missing column --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_missing_column_is_named(data_copy, name):
+    path = data_copy / file_name(name)
+    rows = read_rows(path)
+    drop = len(rows[0]) // 2
+    column = rows[0][drop]
+    write_rows(path, [r[:drop] + r[drop + 1 :] for r in rows])
+    exc = load_error(data_copy, name)
+    assert len(exc.problems) == 1
+    problem = exc.problems[0]
+    assert problem.line == 1 and problem.row is None
+    assert f"missing column(s) {column}" in problem.expected
+    assert_names_the_file(exc, name)
+    assert f"line 1: expected the header {','.join(f['name'] for f in fields_of(name))}" in str(exc)
+    assert f"(missing column(s) {column})" in str(exc)
+
+
+def test_extra_and_reordered_columns_are_named(data_copy):
+    path = data_copy / "pillars.csv"
+    rows = read_rows(path)
+    write_rows(path, [r + ["x"] for r in rows[:1]] + [r + ["x"] for r in rows[1:]])
+    assert "unexpected column(s) x" in str(load_error(data_copy, "pillars"))
+    write_rows(path, [[r[1], r[0], *r[2:]] for r in rows])
+    assert "columns in a different order" in str(load_error(data_copy, "pillars"))
+
+
+# --- (c) a duplicate primary key --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_duplicate_primary_key_is_reported_as_not_unique(data_copy, name):
+    path = data_copy / file_name(name)
+    rows = read_rows(path)
+    rows.insert(2, list(rows[1]))  # the first data row, twice: rows 1 and 2
+    write_rows(path, rows)
+    exc = load_error(data_copy, name)
+    key = primary_key(name)
+    unique = [p for p in exc.problems if "unique" in p.expected]
+    for column in key:
+        assert {p.row for p in unique if p.column == column} >= {1, 2}, (column, exc.problems)
+    assert_names_the_file(exc, name)
+    text = str(exc)
+    assert "row 1 (line 2)" in text and "row 2 (line 3)" in text
+    for column in key:
+        assert f"column '{column}': expected a unique value of" in text
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_duplicate_primary_key_message_names_the_whole_key(data_copy, name):
+    path = data_copy / file_name(name)
+    rows = read_rows(path)
+    rows.insert(2, list(rows[1]))
+    write_rows(path, rows)
+    exc = load_error(data_copy, name)
+    wording = "a unique value of " + ", ".join(primary_key(name))
+    assert {p.row for p in exc.problems if p.expected == wording} == {1, 2}, exc.problems
+    assert f"expected {wording}," in str(exc)
+
+
+def test_duplicate_row_problems_are_listed_once(data_copy):
+    path = data_copy / "ivo_projects.csv"
+    rows = read_rows(path)
+    rows.insert(2, list(rows[1]))
+    write_rows(path, rows)
+    exc = load_error(data_copy, "ivo_projects")
+    assert len(exc.problems) == len(set(exc.problems))
+
+
+# --- (d) a truncated line ---------------------------------------------------------------------------------
+
+
+def _separators(line: str) -> list[int]:
+    """Positions of the commas that separate fields (outside quotes)."""
+    positions, quoted = [], False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "," and not quoted:
+            positions.append(i)
+    return positions
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_truncated_last_line_names_row_line_and_field_count(data_copy, name):
+    path = data_copy / file_name(name)
+    text = path.read_text(encoding="utf-8")
+    assert text.endswith("\n")
+    head, last = text[:-1].rsplit("\n", 1)
+    # cut the last line in half, at the field boundary nearest its middle
+    cut = min(_separators(last), key=lambda i: abs(i - len(last) // 2))
+    path.write_text(f"{head}\n{last[:cut]}\n", encoding="utf-8", newline="")
+    kept = len(_separators(last[:cut])) + 1
+    n_fields, n_rows, n_lines = len(fields_of(name)), len(read_rows(path)) - 1, text.count("\n")
+
+    exc = load_error(data_copy, name)
+    assert exc.problems == [
+        Problem(
+            name,
+            exc.problems[0].file,
+            f"{n_fields} fields (a truncated or malformed line?)",
+            row=n_rows,
+            line=n_lines,
+            found=f"{kept} field(s)",
+        )
+    ]
+    assert_names_the_file(exc, name)
+    assert f"row {n_rows} (line {n_lines}): expected {n_fields} fields" in str(exc)
+    assert f"found '{kept} field(s)'" in str(exc)
+
+
+@pytest.mark.parametrize("name", NAMES[::4])
+def test_unterminated_quote_is_reported_as_malformed_csv_with_its_line(data_copy, name):
+    path = data_copy / file_name(name)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + '"an unterminated quoted field,\n', encoding="utf-8", newline="")
+    exc = load_error(data_copy, name)
+    (problem,) = exc.problems
+    assert problem.expected.startswith("well-formed CSV")
+    assert problem.line == text.count("\n") + 1
+    assert f"line {text.count(chr(10)) + 1}: expected well-formed CSV" in str(exc)
+
+
+# --- (e) broken UTF-8 --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_broken_utf8_names_the_line(data_copy, name):
+    path = data_copy / file_name(name)
+    lines = path.read_bytes().split(b"\n")
+    middle = lines[2].decode("utf-8")  # line 3 = data row 2
+    half = len(middle) // 2
+    lines[2] = middle[:half].encode("utf-8") + b"\xff\xfe" + middle[half:].encode("utf-8")
+    path.write_bytes(b"\n".join(lines))
+    exc = load_error(data_copy, name)
+    (problem,) = exc.problems
+    assert problem.expected == "UTF-8 text"
+    assert problem.line == 3
+    assert problem.found.startswith("ff")
+    assert_names_the_file(exc, name)
+    assert "line 3: expected UTF-8 text, found 'ff" in str(exc)
+
+
+# --- foreign keys -----------------------------------------------------------------------------------------
+
+FOREIGN_KEYS = [
+    pytest.param(name, fk, id=f"{name}.{'+'.join(as_list(fk['fields']))}->{fk['reference']['resource']}")
+    for name in NAMES
+    for fk in RESOURCES[name]["schema"].get("foreignKeys", [])
+]
+
+
+def _dangling_value(field: dict, known: set[str]) -> str | None:
+    """A value the child column accepts (type, range, pattern) that the parent does not hold."""
+    c = constraints(field)
+    if field.get("type") == "integer":
+        low, high = int(c.get("minimum", 1)), int(c.get("maximum", 999))
+        candidates = [str(v) for v in range(low, high + 1)]
+    else:
+        candidates = ["ZZZ", "QQQ", "no_such_id", "9.9"]
+    pattern = c.get("pattern")
+    for value in candidates:
+        if value not in known and (pattern is None or re.fullmatch(pattern, value)):
+            return value
+    return None
+
+
+def _cascade_delete(data_dir: Path, name: str, column: str, values: set[str], keep: str) -> None:
+    """Delete the rows of `name` whose `column` is in `values`, and, recursively, the rows of the other
+    tables (all but `keep`) that refer to them."""
+    path = data_dir / file_name(name)
+    rows = read_rows(path)
+    i = rows[0].index(column)
+    removed = [r for r in rows[1:] if r[i] in values]
+    write_rows(path, [rows[0]] + [r for r in rows[1:] if r[i] not in values])
+    for other in NAMES:
+        for fk in RESOURCES[other]["schema"].get("foreignKeys", []):
+            if other == keep or fk["reference"]["resource"] != name:
+                continue
+            (referenced,) = as_list(fk["reference"]["fields"])
+            gone = {r[rows[0].index(referenced)] for r in removed}
+            if gone:
+                (referring,) = as_list(fk["fields"])
+                _cascade_delete(data_dir, other, referring, gone, keep)
+
+
+@pytest.mark.parametrize(("name", "fk"), FOREIGN_KEYS)
+def test_dangling_foreign_key_names_the_referenced_field(data_copy, name, fk):
+    (column,) = as_list(fk["fields"])
+    ref_name = fk["reference"]["resource"]
+    (ref_column,) = as_list(fk["reference"]["fields"])
+    child_path, parent_path = data_copy / file_name(name), data_copy / file_name(ref_name)
+    child, parent = read_rows(child_path), read_rows(parent_path)
+    ci, pi = child[0].index(column), parent[0].index(ref_column)
+    known = {r[pi] for r in parent[1:]}
+    field = next(f for f in fields_of(name) if f["name"] == column)
+    value = _dangling_value(field, known)
+    if value is not None:
+        row = 1
+        child[row][ci] = value
+        write_rows(child_path, child)
+    else:
+        # Every value the column accepts is taken (e.g. pillar_id 1-4): remove the referenced row instead,
+        # with the rows of other tables that depend on it, so that only this table is left dangling.
+        row = next(i for i, r in enumerate(child[1:], start=1) if r[ci] != "")
+        value = child[row][ci]
+        _cascade_delete(data_copy, ref_name, ref_column, {value}, keep=name)
+
+    exc = load_error(data_copy, name)
+    wording = f"a value of {ref_name}.{ref_column}"
+    assert any(
+        p.row == row and p.column == column and p.expected == wording and p.found == value
+        for p in exc.problems
+    )
+    assert_names_the_file(exc, name)
+    assert f"row {row}" in str(exc) and f"column '{column}': expected {wording}, found '{value}'" in str(exc)
+
+
+def test_dangling_foreign_key_message_gives_the_line(data_copy):
+    path = data_copy / "memberships.csv"
+    rows = read_rows(path)
+    rows[1][rows[0].index("iso3")] = "ZZZ"
+    write_rows(path, rows)
+    exc = load_error(data_copy, "memberships")
+    assert exc.problems[0].line == 2
+    assert "row 1 (line 2), column 'iso3'" in str(exc)
+
+
+# --- stated totals ----------------------------------------------------------------------------------------
+
+STATED_TOTALS = [
+    pytest.param(name, rule, id=f"{name}.{rule['field']}")
+    for name in NAMES
+    for rule in RESOURCES[name].get("x-stated-totals", [])
+]
+
+
+@pytest.mark.parametrize(("name", "rule"), STATED_TOTALS)
+def test_broken_stated_total_names_the_key_figure(data_copy, name, rule):
+    path = data_copy / file_name(name)
+    rows = read_rows(path)
+    column = rows[0].index(rule["field"])
+    row = next(i for i, r in enumerate(rows[1:], start=1) if r[column] != "")
+    rows[row][column] = str(int(rows[row][column]) + 1)
+    write_rows(path, rows)
+    total = sum(int(r[column]) for r in rows[1:] if r[column] != "")
+
+    catalog = Catalog(data_copy)
+    for _ in range(2):  # the failing table is not cached: a second load fails the same way
+        with pytest.raises(DataValidationError) as info:
+            catalog.load(name)
+        (problem,) = info.value.problems
+        assert problem.column == rule["field"]
+        assert rule["equals_key_figure"] in problem.expected
+        assert problem.found == str(total)
+        assert f"key_figures '{rule['equals_key_figure']}'" in str(info.value)
+
+
+def test_load_all_reports_problems_of_several_files_together(data_copy):
+    for name, line in (("pillars", 2), ("ivo_forums", 3)):
+        path = data_copy / file_name(name)
+        lines = path.read_bytes().split(b"\n")
+        lines[line - 1] = b"\xff" + lines[line - 1]
+        path.write_bytes(b"\n".join(lines))
+    with pytest.raises(DataValidationError) as info:
+        Catalog(data_copy).load_all()
+    assert {p.dataset for p in info.value.problems} >= {"pillars", "ivo_forums"}
+    assert "dataset(s) " in str(info.value) and "ivo_forums" in str(info.value).splitlines()[0]
+
+
+# --- command line -----------------------------------------------------------------------------------------
+
+
+def _cli(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "WORKPLAN_DATA_DIR"}
+    if data_dir is not None:
+        env["WORKPLAN_DATA_DIR"] = str(data_dir)
+    return subprocess.run(
+        [sys.executable, "-m", "workplan", *args], capture_output=True, text=True, env=env, cwd=PROJECT_ROOT
+    )
+
+
+def test_cli_validate_accepts_the_real_data():
+    result = _cli("validate")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"ok: {len(NAMES)} datasets valid"
+
+
+def test_cli_validate_rejects_a_corrupted_copy_with_exit_2(data_copy):
+    path = data_copy / "ivo_projects.csv"
+    rows = read_rows(path)
+    rows[2][rows[0].index("projects")] = "five"
+    write_rows(path, rows)
+    result = _cli("validate", data_dir=data_copy)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: ")
+    assert "dataset 'ivo_projects'" in result.stderr
+    assert "ivo_projects.csv, row 2 (line 3), column 'projects': expected an integer" in result.stderr
+    assert "found 'five'" in result.stderr
