@@ -28,9 +28,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .digest import VALIDATED_ENV, data_digest, hash_files
 from .errors import ParameterError, WorkplanError
 from .matrix import ReportSpec, report_matrix, select
 from .paths import DEFAULT_DATA_DIR, LIB_DIR, NOTEBOOK_DIR, PROJECT_ROOT, REPORTS_DIR
+
+# nbformat's validator pulls in jsonschema's format checkers, and the IRI checker's module
+# (rfc3987_syntax) builds a grammar for about 1.6 s at import. Notebook validation never checks
+# IRIs, so the build does without it; jsonschema skips a checker whose module cannot be imported.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 MANIFEST = "manifest.json"
 LOCK = ".build.lock"
@@ -70,27 +76,16 @@ class ReportExecutionError(WorkplanError):
 # --- hashing -------------------------------------------------------------------------------------
 
 
-def _hash_files(paths: list[Path], root: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(paths):
-        h.update(str(path.relative_to(root)).encode())
-        h.update(b"\0")
-        h.update(path.read_bytes())
-        h.update(b"\0")
-    return h.hexdigest()
-
-
 def shared_digest(data_dir: Path = DEFAULT_DATA_DIR) -> dict[str, str]:
     """Hashes of what every report depends on: data, library source, pinned dependencies."""
-    data_files = [p for p in data_dir.rglob("*") if p.is_file() and not p.name.startswith(".")]
     lib_files = [p for p in LIB_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".j2", ".json", ".css"}]
     dep_files = [
         p for p in (PROJECT_ROOT / "requirements.lock", PROJECT_ROOT / "pyproject.toml") if p.exists()
     ]
     return {
-        "data": _hash_files(data_files, data_dir),
-        "library": _hash_files(lib_files, LIB_DIR),
-        "dependencies": _hash_files(dep_files, PROJECT_ROOT),
+        "data": data_digest(data_dir),
+        "library": hash_files(lib_files, LIB_DIR),
+        "dependencies": hash_files(dep_files, PROJECT_ROOT),
     }
 
 
@@ -238,10 +233,14 @@ class Outcome:
     files: dict[str, bytes] = field(default_factory=dict, repr=False)
 
 
-def kernel_env(data_dir: Path) -> dict[str, str]:
+def kernel_env(data_dir: Path, validated_digest: str | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONHASHSEED"] = "0"  # stable set/dict order inside notebooks
     env["WORKPLAN_DATA_DIR"] = str(data_dir)
+    env.pop(VALIDATED_ENV, None)
+    if validated_digest:
+        # The build has just validated these exact bytes: kernels need not validate them again.
+        env[VALIDATED_ENV] = validated_digest
     env.pop("MPLBACKEND", None)
     return env
 
@@ -253,9 +252,16 @@ class Executor:
     WARM_UP = "import workplan.report"
 
     def __init__(
-        self, jobs: int, timeout: int, data_dir: Path, warm_up: bool = True, notebook_dir: Path = NOTEBOOK_DIR
+        self,
+        jobs: int,
+        timeout: int,
+        data_dir: Path,
+        warm_up: bool = True,
+        notebook_dir: Path = NOTEBOOK_DIR,
+        validated_digest: str | None = None,
     ):
         self.notebook_dir = notebook_dir
+        self.validated_digest = validated_digest
         self.jobs = max(1, jobs)
         self.timeout = timeout
         self.data_dir = data_dir
@@ -270,7 +276,7 @@ class Executor:
         # The kernel's own log (e.g. its TCP notice) is noise in build output; errors still show.
         await km.start_kernel(
             cwd=str(self.notebook_dir),
-            env=kernel_env(self.data_dir),
+            env=kernel_env(self.data_dir, self.validated_digest),
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
         if self.warm_up:
@@ -453,6 +459,7 @@ class Build:
         self.o = options
         self.say = Reporter(options.quiet)
         self.interrupted: str | None = None
+        self.validated_digest: str | None = None
 
     def run(self) -> int:
         try:
@@ -536,11 +543,13 @@ class Build:
         from .data import Catalog
         from .errors import DataValidationError
 
+        digest = data_digest(self.o.data_dir)
         try:
             Catalog(self.o.data_dir).load_all()
         except DataValidationError as exc:
             self.say.error(f"error: invalid data; nothing was built\n{exc}")
             return EXIT_BAD_INPUT
+        self.validated_digest = digest
         return EXIT_OK
 
     # -- running --------------------------------------------------------------------------------
@@ -564,8 +573,16 @@ class Build:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, on_signal, sig.name)
 
-        executor = Executor(self.o.jobs, self.o.timeout, self.o.data_dir, self.o.warm_up, self.o.notebook_dir)
-        converter = await asyncio.to_thread(Converter)
+        executor = Executor(
+            self.o.jobs,
+            self.o.timeout,
+            self.o.data_dir,
+            self.o.warm_up,
+            self.o.notebook_dir,
+            validated_digest=self.validated_digest,
+        )
+        # nbconvert loads while the first kernels start; a report waits for it only when it is done.
+        converter = asyncio.ensure_future(asyncio.to_thread(Converter))
         queue = list(todo)
         total = len(todo)
         manifest = read_manifest(self.o.out_dir)
@@ -600,7 +617,9 @@ class Build:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
 
-    async def _run_one(self, item: Planned, km: Any, executor: Executor, converter: Converter) -> Outcome:
+    async def _run_one(
+        self, item: Planned, km: Any, executor: Executor, converter: asyncio.Future[Converter]
+    ) -> Outcome:
         spec = item.spec
         started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         t0 = time.monotonic()
@@ -608,7 +627,7 @@ class Build:
             nb = parameterised(spec)
             await executor.execute(nb, spec.key, km)
             clear_volatile_metadata(nb)
-            html = await asyncio.to_thread(converter.html, nb, spec)
+            html = await asyncio.to_thread((await converter).html, nb, spec)
             files = {spec.outputs[0]: notebook_bytes(nb), spec.outputs[1]: html}
             return Outcome(spec, item.digest, "ok", started, time.monotonic() - t0, files=files)
         except ReportExecutionError as exc:
