@@ -35,7 +35,7 @@ baseline: $(STAMP)  ## re-execute the committed notebooks (nbval baseline) in pl
 	$(BIN)/python -m workplan baseline
 
 bench: $(STAMP)  ## compare the build with a plain papermill + nbconvert loop
-	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_build.py --write-readme $(ARGS)
 
 lock: $(STAMP)  ## refresh requirements.lock from the current environment
 	{ echo "# Every package of the project's environment, pinned (direct pins live in pyproject.toml)."; \
