@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import csv
 import datetime as dt
 import errno
 import fcntl
@@ -30,7 +31,8 @@ from typing import Any
 
 from .digest import VALIDATED_ENV, data_digest, hash_files
 from .errors import ParameterError, WorkplanError
-from .matrix import ReportSpec, report_matrix, select
+from .matrix import NOTEBOOKS, ReportSpec, report_matrix, select
+from .params import check_mapping
 from .paths import DEFAULT_DATA_DIR, LIB_DIR, NOTEBOOK_DIR, PROJECT_ROOT, REPORTS_DIR
 
 # nbformat's validator pulls in jsonschema's format checkers, and the IRI checker's module
@@ -50,6 +52,9 @@ EXIT_BAD_INPUT = 2
 EXIT_LOCKED = 3
 EXIT_CANNOT_WRITE = 4
 EXIT_INTERRUPTED = 130
+
+# Errors that mean the output cannot be written (exit 4), wherever they happen.
+WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS, errno.EPERM)
 
 
 class BuildLockedError(WorkplanError):
@@ -102,8 +107,8 @@ def input_hash(spec: ReportSpec, shared: dict[str, str]) -> str:
 # --- files ---------------------------------------------------------------------------------------
 
 
-def atomic_write(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+def write_temporary(path: Path, content: bytes) -> Path:
+    """Write `content` to a temporary file beside `path` (removed again if writing fails)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
@@ -111,6 +116,17 @@ def atomic_write(path: Path, content: bytes) -> None:
             f.write(content)
             f.flush()
             os.fsync(f.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return tmp
+
+
+def atomic_write(path: Path, content: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    tmp = write_temporary(path, content)
+    try:
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -133,6 +149,24 @@ def signals_deferred() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt(build: Build) -> Iterator[None]:
+    """Outside the kernels' event loop, SIGTERM interrupts the build as SIGINT does (exit 130)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_sigterm(signum: int, frame: Any) -> None:
+        build.interrupted = "SIGTERM"
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 @contextlib.contextmanager
@@ -462,6 +496,14 @@ class Build:
         self.validated_digest: str | None = None
 
     def run(self) -> int:
+        with sigterm_as_interrupt(self):
+            try:
+                return self._run()
+            except KeyboardInterrupt:  # before or after the kernels' event loop: nothing half written
+                self.say.error(f"interrupted by {self.interrupted or 'SIGINT'}; previous files kept")
+                return EXIT_INTERRUPTED
+
+    def _run(self) -> int:
         try:
             with build_lock(self.o.out_dir):
                 return self._run_locked()
@@ -476,15 +518,28 @@ class Build:
                 f"error: cannot write to {self.o.out_dir}: {exc}; the previous reports are unchanged"
             )
             return EXIT_CANNOT_WRITE
+        except OSError as exc:  # a read-only or full file system, found on any write (lock, manifest)
+            if exc.errno not in WRITE_ERRNOS:
+                raise
+            self.say.error(
+                f"error: cannot write to {self.o.out_dir}: {exc}; the previous reports are unchanged"
+            )
+            return EXIT_CANNOT_WRITE
 
     def _run_locked(self) -> int:
         started = time.monotonic()
         try:
             specs = select(report_matrix(self.o.data_dir, notebook_dir=self.o.notebook_dir), self.o.only)
+            for spec in specs:  # whatever made the list, no parameter reaches a kernel unchecked
+                check_mapping(spec.params, NOTEBOOKS[spec.notebook].parameters)
         except ParameterError as exc:
             self.say.error(f"error: report matrix: {exc}")
             return EXIT_BAD_INPUT
-        except OSError as exc:
+        except (OSError, ValueError, KeyError, csv.Error) as exc:
+            # countries.csv is read before the data is validated: give the validation's message.
+            code = self._validate_data()
+            if code:
+                return code
             self.say.error(f"error: cannot read the report matrix's data: {exc}")
             return EXIT_BAD_INPUT
         if not specs:
@@ -570,6 +625,7 @@ class Build:
             self.interrupted = name
             main.cancel()
 
+        previous_sigterm = signal.getsignal(signal.SIGTERM)
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, on_signal, sig.name)
 
@@ -616,6 +672,8 @@ class Build:
             remove_temporaries(self.o.out_dir)
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
+            if previous_sigterm is not None:  # not SIG_DFL: a SIGTERM after the loop still exits 130
+                signal.signal(signal.SIGTERM, previous_sigterm)
 
     async def _run_one(
         self, item: Planned, km: Any, executor: Executor, converter: asyncio.Future[Converter]
@@ -639,13 +697,21 @@ class Build:
             return Outcome(spec, item.digest, "failed", started, time.monotonic() - t0, error=error)
 
     def _commit(self, outcome: Outcome) -> None:
-        """Write a report's files; signals wait until both are in place."""
+        """Write both of a report's files to temporaries, then swap them in; signals wait for the swap.
+        A write that fails (disk full) leaves both previous files in place."""
+        staged: list[tuple[Path, Path]] = []
         try:
+            for rel, content in outcome.files.items():
+                path = self.o.out_dir / rel
+                staged.append((write_temporary(path, content), path))
             with signals_deferred():
-                for rel, content in outcome.files.items():
-                    atomic_write(self.o.out_dir / rel, content)
+                for tmp, path in staged:
+                    os.replace(tmp, path)
         except OSError as exc:
-            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS, errno.EPERM):
+            for tmp, _ in staged:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+            if exc.errno in WRITE_ERRNOS:
                 raise OutputError(
                     f"cannot write {outcome.spec.key} to {self.o.out_dir}: {exc.strerror}"
                 ) from exc

@@ -85,4 +85,7 @@ def check_mapping(values: Mapping[str, Any], expected: tuple[str, ...]) -> dict[
         raise ParameterError(
             unknown[0], values[unknown[0]], "parameters of this notebook: " + ", ".join(expected)
         )
+    missing = [k for k in expected if k not in values]
+    if missing:
+        raise ParameterError(missing[0], None, "a value: this notebook needs " + ", ".join(expected))
     return check(**values)
