@@ -54,7 +54,9 @@ def parser() -> argparse.ArgumentParser:
         "--notebooks", type=Path, default=NOTEBOOK_DIR, help="notebook folder (default: notebooks/)"
     )
     b.add_argument(
-        "--no-warm-up", action="store_true", help="do not pre-import the library in waiting kernels"
+        "--no-warm-up",
+        action="store_true",
+        help="start each kernel only when its report is due (for comparison: slower)",
     )
 
     bl = sub.add_parser(

@@ -485,7 +485,7 @@ class BuildOptions:
     quiet: bool = False
     check: bool = False
     timeout: int = DEFAULT_TIMEOUT
-    warm_up: bool = True
+    warm_up: bool = True  # start each worker's next kernel early and pre-import the library in it
 
 
 class Build:
@@ -649,7 +649,10 @@ class Build:
                 while queue:
                     item = queue.pop(0)
                     km = await next_kernel if next_kernel else await executor.start_kernel()
-                    next_kernel = asyncio.create_task(executor.start_kernel()) if queue else None
+                    if queue and self.o.warm_up:  # start the next kernel while this report runs
+                        next_kernel = asyncio.create_task(executor.start_kernel())
+                    else:
+                        next_kernel = None
                     outcome = await self._run_one(item, km, executor, converter)
                     await executor.stop_kernel(km)
                     if outcome.status == "ok":

@@ -189,17 +189,17 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     "disagrees": {"en": "does NOT agree", "ja": "不一致"},
     # --- pillar 1 -------------------------------------------------------------------------------------
     "ai_statement_title": {
-        "en": "The 16-point AI statement: points per category",
-        "ja": "AIに関する16項目：分類別の項目数",
+        "en": "The {n}-point AI statement: points per category",
+        "ja": "AIに関する{n}項目：分類別の項目数",
     },
     "ai_statement_caption": {
-        "en": "A global safe, secure and trustworthy AI ecosystem: the 16 points",
-        "ja": "グローバルな安全、安心で信頼できるAIエコシステム：16項目",
+        "en": "A global safe, secure and trustworthy AI ecosystem: the {n} points",
+        "ja": "グローバルな安全、安心で信頼できるAIエコシステム：{n}項目",
     },
     "points_count": {"en": "Number of points", "ja": "項目数"},
     "hap_components_caption": {
-        "en": "Hiroshima AI Process Comprehensive Policy Framework: its four components",
-        "ja": "広島AIプロセス包括的政策枠組：4つの構成要素",
+        "en": "Hiroshima AI Process Comprehensive Policy Framework: its {n} components",
+        "ja": "広島AIプロセス包括的政策枠組：{n}つの構成要素",
     },
     "hap_principles_title": {
         "en": "International Guiding Principles as summarised in the plan: items per group",
@@ -238,15 +238,15 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ja": "AJCCBC支援の期間と次期支援までの空白",
     },
     "ajccbc_gantt_note": {
-        "en": "Hatched: provisional (※暫定). JAIF's start is placed at AJCCBC's establishment (2018); the plan gives only its end.",
-        "ja": "斜線：暫定。JAIF支援の開始はAJCCBC設立（2018年）に置いています（プランには終了年のみ記載）。",
+        "en": "Hatched: provisional (※暫定). JAIF's start is placed at AJCCBC's establishment ({start}); the plan gives only its end.",
+        "ja": "斜線：暫定。JAIF支援の開始はAJCCBC設立（{start}）に置いています（プランには終了年のみ記載）。",
     },
     "gap_word": {"en": "the gap", "ja": "空白期間"},
     "gap_label": {"en": "gap: {months} months", "ja": "空白：{months}か月"},
     "gap_text": {
-        "en": "**Derived:** current support ends in February 2027 and the next is provisionally set to start in {next}: "
+        "en": "**Derived:** current support ends in {end} and the next is provisionally set to start in {next}: "
         "the months {first} to {last} (**{months} months**) are covered by no stated support.",
-        "ja": "**算出値：** 現行支援は2027年2月に終了し、次期支援は{next}開始（暫定）の予定です。"
+        "ja": "**算出値：** 現行支援は{end}に終了し、次期支援は{next}開始（暫定）の予定です。"
         "{first}から{last}までの**{months}か月**は、記載されたどの支援期間にも含まれません。",
     },
     "ajccbc_phases_caption": {"en": "AJCCBC support phases", "ja": "AJCCBC支援の期間"},
@@ -295,13 +295,13 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     },
     "ivo_projects_text": {
         "en": "Fiscal years {first}–{last}: the yearly counts add up to **{counted}**, and the plan states a total of "
-        "**{stated}** — the check {verdict}. Phase II: {phase2} projects (trial, FY2025).",
+        "**{stated}** — the check {verdict}. Phase II: {phase2} projects ({phase2_note}, FY{phase2_years}).",
         "ja": "{first}〜{last}年度の年度別件数の合計は**{counted}件**、プラン記載の合計は**{stated}件**で、照合結果は「{verdict}」です。"
-        "フェーズⅡは{phase2}件（2025年度、トライアル）。",
+        "フェーズⅡは{phase2}件（{phase2_years}年度、{phase2_note}）。",
     },
     "forum_map_title": {
-        "en": "ASEAN IVO Forum hosts, 2015–2026",
-        "ja": "ASEAN IVOフォーラム開催国（2015〜2026年）",
+        "en": "ASEAN IVO Forum hosts, {first}–{last}",
+        "ja": "ASEAN IVOフォーラム開催国（{first}〜{last}年）",
     },
     "forum_map_legend": {
         "en": "Shade: forums hosted or planned; years under each code; dotted: not an ASEAN member on the as-of date.",
@@ -309,9 +309,9 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     },
     "forums_caption": {"en": "ASEAN IVO Forums by year", "ja": "ASEAN IVOフォーラム開催地（年別）"},
     "forums_text": {
-        "en": "{n} forums, one a year (two of them online). Members on {as_of} that have not hosted one and are not "
+        "en": "{n} forums, one a year ({online} of them online). Members on {as_of} that have not hosted one and are not "
         "named as a future host: {never}.",
-        "ja": "毎年1回、計{n}回（うち2回はオンライン）。{as_of}時点の加盟国のうち、開催地となっておらず今後の開催予定もない国：{never}。",
+        "ja": "毎年1回、計{n}回（うち{online}回はオンライン）。{as_of}時点の加盟国のうち、開催地となっておらず今後の開催予定もない国：{never}。",
     },
     "institutions_title": {"en": "ASEAN IVO member institutions", "ja": "ASEAN IVO参加機関数"},
     "institutions_count": {"en": "Institutions", "ja": "機関数"},
@@ -329,8 +329,8 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ja": "注：プランはASEAN IVO参加国を{stated}か国としていますが、{as_of}時点のASEAN加盟国は{now}か国です。",
     },
     "apt_research_caption": {
-        "en": "APT international joint research planned for 2026",
-        "ja": "APT国際共同研究（2026年予定）",
+        "en": "APT international joint research planned for {year}",
+        "ja": "APT国際共同研究（{year}年予定）",
     },
     "apt_training_caption": {"en": "APT ICT training", "ja": "APT ICT研修"},
     "apt_item.description": {"en": "What it is", "ja": "内容"},
@@ -344,14 +344,14 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "en": "The Japan–ASEAN ICT Fund was created within the ASEAN Secretariat in {first} at MIC's initiative; MIC has "
         "contributed every year since, **US$ {total:.1f} million** in all, and continues in 2026.",
         "ja": "日ASEAN ICT基金は総務省主導により{first}年にASEAN事務局内に創設され、総務省は毎年拠出を継続、"
-        "拠出額の累計は**{total:.1f}百万米ドル（210万米ドル）**に上ります。2026年も拠出を継続します。",
+        "拠出額の累計は**{man:,.0f}万米ドル**に上ります。2026年も拠出を継続します。",
     },
     "fund_average_text": {
         "en": "**Derived, not stated:** US$ {total:,.0f} over the {years} years {first}–{last} is about **US$ {average:,.0f} "
         "a year** on average. The plan gives no yearly amounts; this assumes one contribution a year from the "
-        "fund's creation to 2025 and none of 2026 in the total.",
+        "fund's creation to {last} and none of {plan_year} in the total.",
         "ja": "**算出値（原文に記載なし）：** {total:,.0f}米ドルを{first}〜{last}年の{years}年で割ると、平均で**年約{average:,.0f}米ドル**"
-        "です。年ごとの拠出額は記載がなく、創設年から2025年まで毎年1回拠出し、累計に2026年分を含まないと仮定しています。",
+        "です。年ごとの拠出額は記載がなく、創設年から{last}年まで毎年1回拠出し、累計に{plan_year}年分を含まないと仮定しています。",
     },
     "fund_projects_title": {
         "en": "Recent Japan–ASEAN ICT Fund projects by year and proposer",
@@ -428,8 +428,8 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     },
     "country_timeline_title": {"en": "{name} in the plan, by year", "ja": "{name}に関する記載（年別）"},
     "country_timeline_note": {
-        "en": "Year of the forum, approval, planned research or proposal; Friends Group: as of December 2025.",
-        "ja": "フォーラム開催年、承認年、研究・提案の予定年。フレンズグループは2025年12月末時点。",
+        "en": "Year of the forum, approval, planned research or proposal; Friends Group: as of {recorded}.",
+        "ja": "フォーラム開催年、承認年、研究・提案の予定年。フレンズグループは{recorded}時点。",
     },
     "country_comparison_title": {
         "en": "Rows of the plan naming each member",

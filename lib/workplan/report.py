@@ -376,17 +376,17 @@ class AIReport(PillarReport):
 
     def ai_statement(self) -> Section:
         cats = analysis.ai_principles_by_category()
+        principles = load("ai_principles")
         chart = charts.hbar(
             list(cats[self.col("category")]),
             list(cats["points"]),
             [charts.pillar_colour(1)] * len(cats),
             lang=self.lang,
-            title=self.t("ai_statement_title"),
+            title=self.t("ai_statement_title", n=len(principles)),
             xlabel=self.t("points_count"),
             ylabel=None,
             data=cats[["category_id", "points", "numbers"]],
         )
-        principles = load("ai_principles")
         frame = pd.DataFrame(
             {
                 self.t("number"): principles["number"],
@@ -394,7 +394,7 @@ class AIReport(PillarReport):
                 self.t("text"): principles[self.col("text")],
             }
         )
-        return Section([chart, self.table(frame, self.t("ai_statement_caption"))])
+        return Section([chart, self.table(frame, self.t("ai_statement_caption", n=len(principles)))])
 
     def hiroshima_framework(self) -> Section:
         hap = load("hiroshima_process")
@@ -427,7 +427,7 @@ class AIReport(PillarReport):
         )
         return Section(
             [
-                self.table(frame_c, self.t("hap_components_caption")),
+                self.table(frame_c, self.t("hap_components_caption", n=len(components))),
                 chart,
                 self.table(frame_p, self.t("hap_principles_caption")),
             ]
@@ -533,14 +533,19 @@ class CyberReport(PillarReport):
             data=data,
             gaps=gap_marks,
             as_of=self.day,
-            note=self.t("ajccbc_gantt_note"),
+            note=self.t(
+                "ajccbc_gantt_note",
+                start=self.date(phases["start_date"].iloc[0], phases["start_precision"].iloc[0]),
+            ),
             source=self.t("source_line_derived", what=self.t("gap_word")),
         )
+        ends = phases.set_index("phase_id")
         lines = []
         for g in gaps:
             lines.append(
                 self.t(
                     "gap_text",
+                    end=self.date(ends.loc[g.after, "end_date"], ends.loc[g.after, "end_precision"]),
                     months=g.months,
                     first=self.date(g.first_day, "month"),
                     last=self.date(g.next_start - pd.DateOffset(months=1), "month"),
@@ -676,8 +681,11 @@ class InfraReport(PillarReport):
             ),
         )
         phase2 = analysis.figure("ivo_phase2_projects_total")
+        with_phase2 = projects[projects["phase2_projects"].notna()]
         text = self.t(
             "ivo_projects_text",
+            phase2_years=", ".join(str(y) for y in with_phase2["fiscal_year"]),
+            phase2_note=self.t("list_sep").join(with_phase2[self.col("phase2_note")].dropna().unique()),
             counted=check["counted"],
             stated=check["stated"],
             first=int(projects["fiscal_year"].min()),
@@ -708,7 +716,7 @@ class InfraReport(PillarReport):
         chart_map = charts.tile_map(
             tiles,
             lang=self.lang,
-            title=self.t("forum_map_title"),
+            title=self.t("forum_map_title", first=int(forums["year"].min()), last=int(forums["year"].max())),
             data=hosts[["iso3", "forums_hosted", "forums_upcoming"]].astype({"iso3": "string"}),
             legend_title=self.t("forum_map_legend"),
         )
@@ -728,6 +736,7 @@ class InfraReport(PillarReport):
         text = self.t(
             "forums_text",
             n=len(forums),
+            online=int((forums["format"] == "online").sum()),
             never=", ".join(never[self.col("name")]) or self.t("none"),
             as_of=self.date(self.day, "day"),
         )
@@ -811,7 +820,13 @@ class InfraReport(PillarReport):
         )
         return Section(
             [
-                self.table(frame, self.t("apt_research_caption")),
+                self.table(
+                    frame,
+                    self.t(
+                        "apt_research_caption",
+                        year=self.t("list_sep").join(str(y) for y in research["year"].unique()),
+                    ),
+                ),
                 self.table(train, self.t("apt_training_caption")),
             ]
         )
@@ -839,7 +854,9 @@ class CooperationReport(PillarReport):
 
     def ict_fund(self) -> Section:
         avg = analysis.ict_fund_average()
-        text = self.t("fund_text", first=avg.first_year, total=avg.cumulative_usd / 1e6)
+        text = self.t(
+            "fund_text", first=avg.first_year, total=avg.cumulative_usd / 1e6, man=avg.cumulative_usd / 1e4
+        )
         derived = self.t(
             "fund_average_text",
             average=avg.average_usd,
@@ -847,6 +864,7 @@ class CooperationReport(PillarReport):
             last=avg.last_year,
             years=avg.years,
             total=avg.cumulative_usd,
+            plan_year=analysis.PLAN_PUBLISHED.year,
         )
         return Section([Text(text), Text("> " + derived)])
 
@@ -991,8 +1009,12 @@ class CountryReport(Report, _CountryLens):
             ylabel=t("engagements", self.lang),
             data=counts.reset_index().rename(columns=str),
             height=3.2,
-            note=t("country_timeline_note", self.lang),
+            note=t("country_timeline_note", self.lang, recorded=self._friends_group_date()),
         )
+
+    def _friends_group_date(self) -> str:
+        memberships = load("memberships")
+        return format_date(memberships["as_of"].max(), str(memberships["as_of_precision"].iloc[0]), self.lang)
 
     def comparison(self) -> charts.Chart:
         matrix = self.engagement_counts()
@@ -1011,10 +1033,9 @@ class CountryReport(Report, _CountryLens):
             note=t("country_comparison_note", self.lang, name=self.name),
         )
 
-    def position(self) -> Section:
-        return Section(
-            [self.engagement_heatmap(highlight=self.iso3), self.engagement_tiles(highlight=self.iso3)]
-        )
+    def position(self) -> charts.Chart:
+        """The member among the others on the tile map (the members × programmes grid is in the overview)."""
+        return self.engagement_tiles(highlight=self.iso3)
 
 
 def _labels() -> dict[str, dict[str, str]]:

@@ -25,7 +25,7 @@ def _data_facts(data_dir: Path) -> dict[str, Any]:
         "package_title": package.get("title", ""),
         "source": (package.get("sources") or [{}])[0],
         "version": package.get("version", ""),
-        "updated": package.get("x-data-updated", ""),
+        "updated": str(package.get("created", ""))[:10],
         "resources": resources,
     }
 
