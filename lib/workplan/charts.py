@@ -51,7 +51,6 @@ STATUS_STYLE = {
 
 WIDTH_IN = 9.0  # fits the report column at 100% zoom
 DPI = 120
-PNG_METADATA = {"Software": None}  # no matplotlib version string: same bytes across patch releases
 
 STYLE = {
     "font.family": [FONT_NAME],
@@ -99,10 +98,17 @@ class Chart:
     _png: bytes | None = field(default=None, repr=False)
 
     def png(self) -> bytes:
+        """The chart as PNG bytes: drawn once (savefig would draw twice to run the layout engine)."""
         if self._png is None:
-            buffer = io.BytesIO()
+            import numpy as np
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+            from PIL import Image
+
             with matplotlib.rc_context(STYLE):
-                self.figure.savefig(buffer, format="png", dpi=DPI, metadata=PNG_METADATA)
+                canvas = FigureCanvasAgg(self.figure)
+                canvas.draw()
+            buffer = io.BytesIO()
+            Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", dpi=(DPI, DPI))
             self._png = buffer.getvalue()
         return self._png
 

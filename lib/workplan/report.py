@@ -55,6 +55,20 @@ class Report:
     def status_label(self, status: str) -> str:
         return self.t(f"status.{status}")
 
+    def _member_tiles(self, value: dict[str, float], caption: dict[str, str]) -> pd.DataFrame:
+        """Every country of the tile map: members on `as_of` get their value and caption, others none."""
+        countries = load("countries")
+        codes = countries["iso3"].astype(str)
+        return pd.DataFrame(
+            {
+                "iso3": codes,
+                "row": countries["tile_row"].astype(int),
+                "col": countries["tile_col"].astype(int),
+                "value": [float(value[c]) if c in value else float("nan") for c in codes],
+                "caption": [caption[c] if c in value else self.t("not_member_short") for c in codes],
+            }
+        )
+
     # -- shared sections ----------------------------------------------------------------------
     def title(self) -> Section:
         nb = NOTEBOOKS[self.notebook]
@@ -197,21 +211,8 @@ class _CountryLens:
     def engagement_tiles(self, highlight: str | None = None) -> charts.Chart:
         matrix = self.engagement_counts()
         totals = matrix.sum(axis=1)
-        countries = load("countries")
-        tiles = pd.DataFrame(
-            {
-                "iso3": countries["iso3"].astype(str),
-                "row": countries["tile_row"].astype(int),
-                "col": countries["tile_col"].astype(int),
-                "value": [
-                    float(totals[c]) if c in totals.index else float("nan")
-                    for c in countries["iso3"].astype(str)
-                ],
-                "caption": [
-                    str(int(totals[c])) if c in totals.index else t("not_member_short", self.lang)
-                    for c in countries["iso3"].astype(str)
-                ],
-            }
+        tiles = self._member_tiles(
+            {c: float(n) for c, n in totals.items()}, {c: str(int(n)) for c, n in totals.items()}
         )
         data = totals.rename("engagements").reset_index().astype({"iso3": "string"})
         return charts.tile_map(
@@ -435,25 +436,10 @@ class AIReport(PillarReport):
 
     def friends_group(self) -> Section:
         fg = analysis.friends_group(self.as_of)
-        countries = load("countries")
-        members = set(fg["iso3"])
-        in_group = dict(zip(fg["iso3"], fg["in_group"], strict=True))
-        tiles = pd.DataFrame(
-            {
-                "iso3": countries["iso3"].astype(str),
-                "row": countries["tile_row"].astype(int),
-                "col": countries["tile_col"].astype(int),
-                "value": [
-                    (1.0 if in_group.get(c) else 0.0) if c in members else float("nan")
-                    for c in countries["iso3"]
-                ],
-                "caption": [
-                    (self.t("in_group_short") if in_group.get(c) else self.t("not_in_group_short"))
-                    if c in members
-                    else self.t("not_member_short")
-                    for c in countries["iso3"]
-                ],
-            }
+        in_group = {str(c): bool(g) for c, g in zip(fg["iso3"], fg["in_group"], strict=True)}
+        tiles = self._member_tiles(
+            {c: 1.0 if g else 0.0 for c, g in in_group.items()},
+            {c: self.t("in_group_short" if g else "not_in_group_short") for c, g in in_group.items()},
         )
         recorded = fg["recorded_as_of"].iloc[0]
         total = analysis.figure("friends_group_participants")
@@ -698,21 +684,8 @@ class InfraReport(PillarReport):
     def forums(self) -> Section:
         forums = load("ivo_forums").sort_values("year")
         hosts = analysis.forum_hosts(self.as_of)
-        countries = load("countries")
         hosted = dict(zip(hosts["iso3"], hosts["forums_hosted"] + hosts["forums_upcoming"], strict=True))
-        member_codes = set(hosts["iso3"])
-        tiles = pd.DataFrame(
-            {
-                "iso3": countries["iso3"].astype(str),
-                "row": countries["tile_row"].astype(int),
-                "col": countries["tile_col"].astype(int),
-                "value": [float(hosted[c]) if c in member_codes else float("nan") for c in countries["iso3"]],
-                "caption": [
-                    self._years_caption(hosts, c) if c in member_codes else self.t("not_member_short")
-                    for c in countries["iso3"]
-                ],
-            }
-        )
+        tiles = self._member_tiles(hosted, {c: self._years_caption(hosts, c) for c in hosted})
         chart_map = charts.tile_map(
             tiles,
             lang=self.lang,
