@@ -18,7 +18,7 @@ import pandas as pd
 from . import analysis, charts, load
 from .countries import members_on
 from .display import Section, Table, Text, escape_md
-from .i18n import format_date, t
+from .i18n import LABELS, format_date, t
 from .matrix import NOTEBOOKS
 from .params import check_mapping
 
@@ -71,13 +71,10 @@ class Report:
 
     # -- shared sections ----------------------------------------------------------------------
     def title(self) -> Section:
-        nb = NOTEBOOKS[self.notebook]
-        heading = self._title_text()
         parts: list[object] = [
-            Text(f"# {heading}\n\n{self._description()}"),
+            Text(f"# {self._title_text()}\n\n{self._description()}"),
             Text(f"*{self.t('as_of_line', as_of=self.date(self.day, 'day'))}*"),
         ]
-        del nb
         return Section(parts)
 
     def _title_text(self) -> str:
@@ -953,7 +950,7 @@ class CountryReport(Report, _CountryLens):
                 t("role", self.lang): [self.role_label(r) for r in self.rows["role"]],
                 t("text", self.lang): self.rows[self.col("text")],
                 t("status", self.lang): [
-                    self.status_label(s) if isinstance(s, str) and f"status.{s}" in _labels() else "—"
+                    self.status_label(s) if isinstance(s, str) and f"status.{s}" in LABELS else "—"
                     for s in self.rows["status"]
                 ],
                 t("dataset", self.lang): self.rows["dataset"],
@@ -1009,9 +1006,3 @@ class CountryReport(Report, _CountryLens):
     def position(self) -> charts.Chart:
         """The member among the others on the tile map (the members × programmes grid is in the overview)."""
         return self.engagement_tiles(highlight=self.iso3)
-
-
-def _labels() -> dict[str, dict[str, str]]:
-    from .i18n import LABELS
-
-    return LABELS
