@@ -252,6 +252,8 @@ def hbar(
     for y, v in zip(positions, values, strict=True):
         ax.text(float(v) + top * 0.01, y, value_format.format(v), va="center", fontsize=9)
     ax.set_xlim(0, top * 1.12)
+    if all(float(v).is_integer() for v in values):
+        ax.xaxis.get_major_locator().set_params(integer=True)  # counts: no 0.5 ticks
     ax.tick_params(axis="y", length=0)
     if legend:
         ax.legend(handles=legend, loc="lower right", fontsize=8)

@@ -924,18 +924,18 @@ class CountryReport(Report, _CountryLens):
 
     def summary(self) -> Section:
         if self.rows.empty:
-            text = t("country_nowhere", self.lang, name=self.name)
-            return Section([Text(f"**{text}**")])
-        roles = self.rows.groupby("role", observed=True).size()
-        parts = [f"{self.role_label(r)} ({n})" for r, n in roles.items()]
-        text = t(
-            "country_summary",
-            self.lang,
-            name=self.name,
-            n=len(self.rows),
-            roles=t("list_sep", self.lang).join(parts),
-        )
-        section = [Text(text)]
+            section = [Text("**" + t("country_nowhere", self.lang, name=self.name) + "**")]
+        else:
+            roles = self.rows.groupby("role", observed=True).size()
+            parts = [f"{self.role_label(r)} ({n})" for r, n in roles.items()]
+            text = t(
+                "country_summary",
+                self.lang,
+                name=self.name,
+                n=len(self.rows),
+                roles=t("list_sep", self.lang).join(parts),
+            )
+            section = [Text(text)]
         note = self.membership_note()
         if note is not None:
             section.append(note)
