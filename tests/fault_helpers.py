@@ -244,11 +244,11 @@ def describe(result: subprocess.CompletedProcess[str] | RunningBuild) -> str:
 class RunningBuild:
     """A build in the background: its output lines as they come, and every process it started."""
 
-    def __init__(self, command: list[str]):
+    def __init__(self, command: list[str], env: dict[str, str] | None = None):
         self.proc = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=build_env(),
+            env={**build_env(), **(env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

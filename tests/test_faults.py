@@ -216,6 +216,31 @@ def test_kernel_death_and_timeout_fail_one_report(
     assert_no_survivors(build)
 
 
+def test_kernel_that_cannot_start_fails_its_reports_cleanly(good: Good, out: Path, tmp_path: Path) -> None:
+    """Every kernel dies before answering (an IPython start-up file exits): each report is retried once,
+    then fails with a message naming it; no traceback, previous files kept, no kernel left running."""
+    startup = tmp_path / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-die.py").write_text("import os; os._exit(7)\n")
+
+    build = RunningBuild(
+        build_command(out, good.data, good.nb, "--force", "--only", "en/pillar2,ja/pillar4", "--jobs", "2"),
+        env={"IPYTHONDIR": str(tmp_path / "ipython")},
+    )
+    code = build.wait(timeout=180)
+
+    assert code == 1, describe(build)
+    for key in ("en/pillar2", "ja/pillar4"):
+        assert re.search(rf"{key}: no python3 kernel could be started \(2 attempts\)", build.stderr), (
+            describe(build)
+        )
+        assert manifest(out)["reports"][key]["status"] == "failed"
+        assert_report_is_old(out, good, key)
+    assert "Traceback" not in build.stderr, describe(build)
+    assert not temporaries(out)
+    assert_no_survivors(build)
+
+
 # --- 4. interrupts and the lock -------------------------------------------------------------------------
 
 

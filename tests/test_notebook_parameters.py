@@ -8,6 +8,7 @@ from __future__ import annotations
 import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
+from workplan.kernels import CLASS_PATH as KERNEL_MANAGER
 from workplan.matrix import NOTEBOOKS
 from workplan.paths import NOTEBOOK_DIR
 
@@ -38,6 +39,8 @@ def test_bad_parameter_stops_at_the_first_cell_with_a_clear_message(
             cwd=str(NOTEBOOK_DIR),
             progress_bar=False,
             kernel_name="python3",
+            # Socket files, not TCP ports: other tests start kernels at the same time.
+            kernel_manager_class=KERNEL_MANAGER,
         )
     error = info.value
     assert error.ename == "ParameterError"

@@ -6,7 +6,14 @@ import asyncio
 import sys
 from pathlib import Path
 
-from .build import Executor, ReportExecutionError, atomic_write, clear_volatile_metadata, notebook_bytes
+from .build import (
+    Executor,
+    KernelStartError,
+    ReportExecutionError,
+    atomic_write,
+    clear_volatile_metadata,
+    notebook_bytes,
+)
 from .matrix import NOTEBOOKS
 from .paths import DEFAULT_DATA_DIR, NOTEBOOK_DIR
 
@@ -21,7 +28,11 @@ async def _run(paths: list[Path], jobs: int) -> list[str]:
     async def one(path: Path) -> None:
         async with semaphore:
             nb = nbformat.read(path, as_version=4)
-            km = await executor.start_kernel()
+            try:
+                km = await executor.start_kernel()
+            except KernelStartError as exc:
+                errors.append(f"{path.name}: {exc}")
+                return
             try:
                 await executor.execute(nb, path.name, km)
             except ReportExecutionError as exc:

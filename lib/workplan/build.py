@@ -31,6 +31,7 @@ from typing import Any
 
 from .digest import VALIDATED_ENV, data_digest, hash_files
 from .errors import ParameterError, WorkplanError
+from .kernels import SocketFileKernelManager
 from .matrix import NOTEBOOKS, ReportSpec, report_matrix, select
 from .params import check_mapping
 from .paths import DEFAULT_DATA_DIR, LIB_DIR, NOTEBOOK_DIR, PROJECT_ROOT, REPORTS_DIR
@@ -63,6 +64,10 @@ class BuildLockedError(WorkplanError):
 
 class OutputError(WorkplanError):
     """The output directory cannot be written (permissions, disk full)."""
+
+
+class KernelStartError(WorkplanError):
+    """No kernel could be started for a report (it died before answering, twice)."""
 
 
 class ReportExecutionError(WorkplanError):
@@ -302,26 +307,40 @@ class Executor:
         self.warm_up = warm_up
         self.kernels: set[Any] = set()
 
-    async def start_kernel(self) -> Any:
-        from jupyter_client.manager import AsyncKernelManager
+    START_ATTEMPTS = 2  # a kernel that dies while starting is replaced once before its report fails
 
-        km = AsyncKernelManager(kernel_name=KERNEL_NAME)
-        self.kernels.add(km)
-        # The kernel's own log (e.g. its TCP notice) is noise in build output; errors still show.
+    async def start_kernel(self) -> Any:
+        """A kernel that has answered (and, with warm-up, imported the library); KernelStartError if none."""
+        for attempt in range(1, self.START_ATTEMPTS + 1):
+            km = SocketFileKernelManager(kernel_name=KERNEL_NAME)
+            self.kernels.add(km)
+            try:
+                await self._start(km)
+                return km
+            except Exception as exc:
+                await self.stop_kernel(km)
+                if attempt == self.START_ATTEMPTS:
+                    raise KernelStartError(
+                        f"no {KERNEL_NAME} kernel could be started ({attempt} attempts); "
+                        f"last: {type(exc).__name__}: {exc}"
+                    ) from exc
+        raise AssertionError("unreachable")
+
+    async def _start(self, km: Any) -> None:
+        # The kernel's own log (e.g. its transport notice) is noise in build output; errors still show.
         await km.start_kernel(
             cwd=str(self.notebook_dir),
             env=kernel_env(self.data_dir, self.validated_digest),
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
-        if self.warm_up:
-            kc = km.client()
-            kc.start_channels()
-            try:
-                await kc.wait_for_ready(timeout=60)
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=60)
+            if self.warm_up:
                 await kc.execute_interactive(self.WARM_UP, silent=True, store_history=False, timeout=60)
-            finally:
-                kc.stop_channels()
-        return km
+        finally:
+            kc.stop_channels()
 
     async def stop_kernel(self, km: Any) -> None:
         self.kernels.discard(km)
@@ -648,13 +667,19 @@ class Build:
             try:
                 while queue:
                     item = queue.pop(0)
-                    km = await next_kernel if next_kernel else await executor.start_kernel()
+                    try:
+                        km = await next_kernel if next_kernel else await executor.start_kernel()
+                    except KernelStartError as exc:
+                        km, start_error = None, exc
                     if queue and self.o.warm_up:  # start the next kernel while this report runs
                         next_kernel = asyncio.create_task(executor.start_kernel())
                     else:
                         next_kernel = None
-                    outcome = await self._run_one(item, km, executor, converter)
-                    await executor.stop_kernel(km)
+                    if km is None:
+                        outcome = self._not_started(item, start_error)
+                    else:
+                        outcome = await self._run_one(item, km, executor, converter)
+                        await executor.stop_kernel(km)
                     if outcome.status == "ok":
                         self._commit(outcome)
                     outcomes.append(outcome)
@@ -677,6 +702,10 @@ class Build:
                 loop.remove_signal_handler(sig)
             if previous_sigterm is not None:  # not SIG_DFL: a SIGTERM after the loop still exits 130
                 signal.signal(signal.SIGTERM, previous_sigterm)
+
+    def _not_started(self, item: Planned, exc: KernelStartError) -> Outcome:
+        started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        return Outcome(item.spec, item.digest, "failed", started, 0.0, error=f"{item.spec.key}: {exc}")
 
     async def _run_one(
         self, item: Planned, km: Any, executor: Executor, converter: asyncio.Future[Converter]
