@@ -539,12 +539,20 @@ def tile_map(
             )
         )
         dark = member and float(r.value) / top > 0.6
+        # The name readers know, in the report's language ("Brunei Darussalam" takes two lines).
         ax.text(
-            x + 0.5, y + 0.62, r.iso3, ha="center", va="center", fontsize=10, color="white" if dark else TEXT
+            x + 0.5,
+            y + 0.64,
+            wrap(str(r.label), lang, 12),
+            ha="center",
+            va="center",
+            fontsize=9,
+            linespacing=1.1,
+            color="white" if dark else TEXT,
         )
         ax.text(
             x + 0.5,
-            y + 0.33,
+            y + 0.3,
             r.caption,
             ha="center",
             va="center",

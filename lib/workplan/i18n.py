@@ -304,8 +304,8 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ja": "ASEAN IVOフォーラム開催国（{first}〜{last}年）",
     },
     "forum_map_legend": {
-        "en": "Shade: forums hosted or planned; years under each code; dotted: not an ASEAN member on the as-of date.",
-        "ja": "濃さ：開催（予定を含む）回数、各国の下は開催年、点線：基準日にASEAN非加盟。",
+        "en": "Shade: forums hosted or planned; years under each name; dotted: not an ASEAN member on the as-of date.",
+        "ja": "濃さ：開催（予定を含む）回数、国名の下は開催年、点線：基準日にASEAN非加盟。",
     },
     "forums_caption": {"en": "ASEAN IVO Forums by year", "ja": "ASEAN IVOフォーラム開催地（年別）"},
     "forums_text": {
@@ -394,8 +394,8 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ja": "プランが各ASEAN加盟国に言及する回数",
     },
     "engagement_map_legend": {
-        "en": "Number under each code: rows naming the member; dotted: not an ASEAN member on {as_of}.",
-        "ja": "各国コードの下の数：言及する行の数、点線：{as_of}時点でASEAN非加盟。",
+        "en": "Number under each name: rows naming the member; dotted: not an ASEAN member on {as_of}.",
+        "ja": "国名の下の数：言及する行の数、点線：{as_of}時点でASEAN非加盟。",
     },
     "country_title": {"en": "Country lens: {name}", "ja": "国別の視点：{name}"},
     "country_member": {

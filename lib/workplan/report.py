@@ -62,6 +62,7 @@ class Report:
         return pd.DataFrame(
             {
                 "iso3": codes,
+                "label": countries[self.col("name")].astype(str),
                 "row": countries["tile_row"].astype(int),
                 "col": countries["tile_col"].astype(int),
                 "value": [float(value[c]) if c in value else float("nan") for c in codes],
