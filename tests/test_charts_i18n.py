@@ -118,6 +118,26 @@ def test_every_chart_has_title_axis_labels_and_source_line_in_its_language(rende
             assert not JAPANESE.search(source.replace("※暫定", "")), source
 
 
+def test_count_axes_have_whole_number_ticks(rendered):
+    """A bar chart of counts never shows ticks such as 0.5 or 1.2 on its value axis."""
+    checked = 0
+    for chart in (p for p in rendered["parts"] if isinstance(p, charts.Chart)):
+        for ax in chart.figure.axes:
+            bars = [(c.orientation, bar) for c in ax.containers if hasattr(c, "orientation") for bar in c]
+            if not bars:
+                continue
+            vertical = bars[0][0] == "vertical"
+            values = [bar.get_height() if vertical else bar.get_width() for _, bar in bars]
+            if not all(float(v).is_integer() for v in values):
+                continue
+            low, high = ax.get_ylim() if vertical else ax.get_xlim()
+            ticks = [t for t in (ax.get_yticks() if vertical else ax.get_xticks()) if low <= t <= high]
+            assert all(float(t).is_integer() for t in ticks), f"{chart.title}: ticks {ticks}"
+            checked += 1
+    if rendered["parts"] and any(isinstance(p, charts.Chart) for p in rendered["parts"]):
+        assert checked, "no bar chart of counts found to check"
+
+
 def test_tables_and_text_follow_the_language(rendered):
     for part in rendered["parts"]:
         if isinstance(part, Table):

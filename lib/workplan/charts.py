@@ -285,6 +285,8 @@ def columns(
         ax.text(x, total + max(bottom) * 0.02, f"{total:,.0f}", ha="center", fontsize=9)
     ax.set_xticks(range(len(labels)), labels)
     ax.set_ylim(0, max(bottom + [1.0]) * (1.35 if len(series) > 1 else 1.15))
+    if all(float(total).is_integer() for total in bottom):
+        ax.yaxis.get_major_locator().set_params(integer=True)  # counts: no 0.2 ticks
     if len(series) > 1:
         ax.legend(loc="upper center", fontsize=8, ncols=min(4, len(series)))
     return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
