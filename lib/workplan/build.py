@@ -311,7 +311,8 @@ class Executor:
 
     async def start_kernel(self) -> Any:
         """A kernel that has answered (and, with warm-up, imported the library); KernelStartError if none."""
-        for attempt in range(1, self.START_ATTEMPTS + 1):
+        attempt = 1
+        while True:
             km = SocketFileKernelManager(kernel_name=KERNEL_NAME)
             self.kernels.add(km)
             try:
@@ -324,7 +325,7 @@ class Executor:
                         f"no {KERNEL_NAME} kernel could be started ({attempt} attempts); "
                         f"last: {type(exc).__name__}: {exc}"
                     ) from exc
-        raise AssertionError("unreachable")
+            attempt += 1
 
     async def _start(self, km: Any) -> None:
         # The kernel's own log (e.g. its transport notice) is noise in build output; errors still show.
@@ -670,14 +671,12 @@ class Build:
                     try:
                         km = await next_kernel if next_kernel else await executor.start_kernel()
                     except KernelStartError as exc:
-                        km, start_error = None, exc
+                        km, outcome = None, self._not_started(item, exc)
                     if queue and self.o.warm_up:  # start the next kernel while this report runs
                         next_kernel = asyncio.create_task(executor.start_kernel())
                     else:
                         next_kernel = None
-                    if km is None:
-                        outcome = self._not_started(item, start_error)
-                    else:
+                    if km is not None:
                         outcome = await self._run_one(item, km, executor, converter)
                         await executor.stop_kernel(km)
                     if outcome.status == "ok":
