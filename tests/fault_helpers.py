@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -245,10 +246,12 @@ class RunningBuild:
     """A build in the background: its output lines as they come, and every process it started."""
 
     def __init__(self, command: list[str], env: dict[str, str] | None = None):
+        # A temporary folder of its own, so what the build and its kernels leave there can be seen.
+        self.tmpdir = Path(tempfile.mkdtemp(prefix="build-tmp-"))
         self.proc = subprocess.Popen(
             command,
             cwd=ROOT,
-            env={**build_env(), **(env or {})},
+            env={**build_env(), "TMPDIR": str(self.tmpdir), **(env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -330,6 +333,10 @@ class RunningBuild:
                 with contextlib.suppress(psutil.Error):
                     out.append(f"{p.pid}: {' '.join(p.cmdline())}")
         return out
+
+    def temporary_leftovers(self) -> list[str]:
+        """What the build or its kernels left in their temporary folder (kernel socket folders, say)."""
+        return sorted(str(p.relative_to(self.tmpdir)) for p in self.tmpdir.rglob("*"))
 
     @property
     def returncode(self) -> int | None:

@@ -108,6 +108,9 @@ def assert_report_is_old(out: Path, good: Good, key: str) -> None:
 def assert_no_survivors(build: RunningBuild) -> None:
     left = build.survivors()
     assert not left, f"processes started by the build outlived it: {left}"
+    files = build.temporary_leftovers()
+    shutil.rmtree(build.tmpdir, ignore_errors=True)
+    assert not files, f"the build left temporary files behind: {files}"
 
 
 # --- 1. invalid data: refused before any kernel, nothing changed ---------------------------------------

@@ -345,8 +345,11 @@ class Executor:
 
     async def stop_kernel(self, km: Any) -> None:
         self.kernels.discard(km)
-        with contextlib.suppress(Exception):
-            await km.shutdown_kernel(now=True)
+        try:
+            with contextlib.suppress(Exception):
+                await km.shutdown_kernel(now=True)
+        finally:
+            km.remove_socket_dir()  # also when the shutdown failed or was cancelled half-way
 
     async def stop_all(self) -> None:
         await asyncio.gather(*(self.stop_kernel(km) for km in list(self.kernels)))

@@ -31,7 +31,11 @@ class SocketFileKernelManager(AsyncKernelManager):
         super().__init__(**kwargs)
         self.socket_dir = socket_dir
 
+    def remove_socket_dir(self) -> None:
+        if self.socket_dir:
+            shutil.rmtree(self.socket_dir, ignore_errors=True)
+
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
-        if not restart and self.socket_dir:
-            shutil.rmtree(self.socket_dir, ignore_errors=True)
+        if not restart:
+            self.remove_socket_dir()
