@@ -652,6 +652,7 @@ def test_check_lists_reports_without_a_kernel(good: Good, out: Path) -> None:
     assert any(re.match(r"build\s+ja/pillar2\s+new", line) for line in lines), describe(build)
     assert lines[-1].startswith("check: data valid, 2 report(s) declared, 1 would be built"), describe(build)
     assert not build.descendants, f"--check started processes: {build.descendants}"
+    assert_no_survivors(build)
     assert_unchanged(out, before)
 
 
