@@ -13,19 +13,9 @@ import pandas as pd
 
 from . import load
 from .countries import members_on
-
-PRECISION_OFFSETS = {
-    "year": pd.DateOffset(years=1),
-    "month": pd.DateOffset(months=1),
-    "day": pd.DateOffset(days=1),
-}
+from .tracker import months_between, period, span
 
 PLAN_PUBLISHED = pd.Timestamp("2026-01-01")  # the plan is dated January 2026 (month precision)
-
-
-def period_end(start: pd.Timestamp, precision: str) -> pd.Timestamp:
-    """The first day after the period a partial date names: 2026-03 (month) → 2026-04-01."""
-    return pd.Timestamp(start) + PRECISION_OFFSETS[precision]
 
 
 # --- structure -------------------------------------------------------------------------------------
@@ -91,9 +81,7 @@ def status_on(
     if open_ended:
         return "ongoing" if day >= first else "not_yet"
     last = (
-        period_end(end, end_precision)
-        if end is not None and not pd.isna(end)
-        else period_end(first, precision)
+        period(end, end_precision)[1] if end is not None and not pd.isna(end) else period(first, precision)[1]
     )
     if day < first:
         return "not_yet" if status in ("held", "completed", "ongoing") else status
@@ -157,9 +145,16 @@ class Gap:
 
 
 def ajccbc_phases() -> pd.DataFrame:
-    """Support phases with the first day after each (end date's precision applied)."""
+    """Support phases with `covered_from` / `covered_until` (first day after: ends are inclusive).
+
+    `months` is the length in whole months where both ends are month- or year-precise, so the
+    next support, 2027年6月-2031年5月, is 48 months.
+    """
     phases = load("ajccbc_support").sort_values("phase_order").reset_index(drop=True)
-    phases["covered_until"] = [period_end(r.end_date, r.end_precision) for r in phases.itertuples()]
+    spans = [span(r.start_date, r.start_precision, r.end_date, r.end_precision) for r in phases.itertuples()]
+    phases["covered_from"] = [first for first, _ in spans]
+    phases["covered_until"] = [after for _, after in spans]
+    phases["months"] = pd.array([months_between(first, after) for first, after in spans], dtype="Int64")
     return phases
 
 
@@ -168,10 +163,11 @@ def ajccbc_gaps() -> list[Gap]:
     phases = ajccbc_phases()
     gaps = []
     for prev, nxt in zip(phases.itertuples(), phases.iloc[1:].itertuples(), strict=False):
-        first_day, next_start = prev.covered_until, pd.Timestamp(nxt.start_date)
+        first_day, next_start = prev.covered_until, nxt.covered_from
         if next_start > first_day:
-            months = (next_start.year - first_day.year) * 12 + next_start.month - first_day.month
-            gaps.append(Gap(prev.phase_id, nxt.phase_id, first_day, next_start, months))
+            gaps.append(
+                Gap(prev.phase_id, nxt.phase_id, first_day, next_start, months_between(first_day, next_start))
+            )
     return gaps
 
 

@@ -21,6 +21,7 @@ from .display import Section, Table, Text, escape_md
 from .i18n import LABELS, format_date, t
 from .matrix import NOTEBOOKS
 from .params import check_mapping
+from .tracker import period
 
 
 class Report:
@@ -133,7 +134,7 @@ class Report:
         events = events[events["pillar_id"].notna()]
         lanes = {p: n for p, n in self.pillar_names().items() if pillar is None or p == pillar}
         ends = [
-            analysis.period_end(e, p) if not pd.isna(e) else pd.NaT
+            period(e, p)[1] if not pd.isna(e) else pd.NaT
             for e, p in zip(events["end_date"], events["end_precision"], strict=True)
         ]
         marker_status = [
