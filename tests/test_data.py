@@ -817,6 +817,29 @@ def test_ict_fund_projects_match_the_source(tables):
     assert list(table["proposer_ja"]) == [r[2].strip() for r in rows]
 
 
+def test_every_ordinal_of_the_source_is_an_ordinal_row_and_no_quantity(tables):
+    """第N回 and N周年 number things; they live in ordinals, never among the key figures' quantities."""
+    printed = [
+        (m.group(0), int(m.group(1) or m.group(2))) for m in re.finditer(r"第(\d+)回|(\d+)周年", RAW_TEXT)
+    ]
+    assert len(printed) == 3
+    ordinals = tables["ordinals"]
+    for words, n in printed:
+        rows = ordinals[[words in flat(q) for q in ordinals["source_quote"]]]
+        assert list(rows["ordinal"]) == [n], words
+        assert words in flat(rows["label_ja"].iloc[0]), words
+        assert rows["form"].iloc[0] == ("anniversary" if words.endswith("周年") else "occurrence")
+    assert len(ordinals) == len(printed)
+    figures = tables["key_figures"]
+    for words, _ in printed:
+        assert not any(words in flat(q) for q in figures["source_quote"]), words
+    assert "ordinal" not in set(figures["unit"].cat.categories)
+    # the ordinal numbers what its row points to: the 18th meeting is the dated event of that caption
+    meeting = ordinals.set_index("ordinal_id").loc["cyber_policy_meeting_18"]
+    event = tables["events"].set_index("event_id").loc[meeting["event_id"]]
+    assert flat(meeting["source_quote"]) in flat(event["source_quote"])
+
+
 def test_ivo_proposal_targets_match_the_source(tables):
     m = re.search(r"目指し、(.+?)からの提案採択を予定", RAW_TEXT)
     names = m.group(1).split("、")

@@ -603,7 +603,7 @@ class CyberReport(PillarReport):
         events = load("events").set_index("event_id")
         first = events.loc["cyber_policy_meeting_series_start"]
         latest = events.loc["cyber_policy_meeting_18"]
-        ordinal = int(analysis.figure("cyber_policy_meeting_ordinal_2025")["value"])
+        ordinal = int(load("ordinals").set_index("event_id").loc["cyber_policy_meeting_18", "ordinal"])
         years = latest["date"].year - first["date"].year + 1
         channel = load("meeting_channels").set_index("channel_id")
         policy = channel[channel.index.str.contains("cyber")].iloc[0]
