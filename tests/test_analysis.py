@@ -11,7 +11,7 @@ from workplan import analysis
 from workplan.data import source_text, strip_whitespace
 from workplan.errors import ParameterError
 from workplan.params import check, check_mapping
-from workplan.tracker import contains, period
+from workplan.tracker import contains
 
 RAW = source_text()
 FLAT = strip_whitespace(RAW)
@@ -30,44 +30,6 @@ def test_structure_has_four_pillars_of_three_initiatives_and_counts_every_action
 def test_counts_by_kind_cover_every_action_once():
     kinds = analysis.counts_by_kind()
     assert int(kinds["actions"].sum()) == len(workplan.load("actions"))
-
-
-# --- status on a date --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("status", "start", "precision", "as_of", "expected"),
-    [
-        ("planned", "2026-03-01", "month", "2026-03-31", "planned"),  # the month is not over
-        ("planned", "2026-03-01", "month", "2026-04-01", "due"),  # the month is over: outcome unknown
-        ("held", "2023-05-01", "month", "2023-04-30", "not_yet"),
-        ("held", "2023-05-01", "month", "2026-01-31", "held"),
-        ("provisional", "2027-06-01", "month", "2026-01-31", "provisional"),
-    ],
-)
-def test_status_on_a_date(status, start, precision, as_of, expected):
-    assert analysis.status_on(status, pd.Timestamp(start), precision, None, None, as_of) == expected
-
-
-def test_periods_are_ongoing_between_start_and_end_and_open_periods_stay_ongoing():
-    jica = (pd.Timestamp("2023-01-01"), "year", pd.Timestamp("2027-02-01"), "month")
-    assert analysis.status_on("ongoing", *jica, "2026-01-31") == "ongoing"
-    assert analysis.status_on("ongoing", *jica, "2027-02-28") == "ongoing"  # February 2027 is covered
-    assert analysis.status_on("ongoing", *jica, "2027-03-01") == "held"
-    assert (
-        analysis.status_on("ongoing", pd.Timestamp("2009-01-01"), "year", None, None, "2030-01-01")
-        == "ongoing"
-    )
-
-
-def test_timeline_spans_2009_to_2031_and_tells_statuses_apart():
-    t = analysis.timeline("2026-01-31")
-    assert t["date"].min().year == 2009
-    ends = [period(e, p)[1] for e, p in zip(t["end_date"], t["end_precision"], strict=True) if not pd.isna(e)]
-    assert max(ends).year == 2031
-    assert {"held", "planned", "provisional", "ongoing"} <= set(t["status_on_as_of"])
-    late = analysis.timeline("2026-12-31").set_index("event_id")
-    assert late.loc["friends_group_in_person_meeting_2026", "status_on_as_of"] == "due"
 
 
 # --- pillar facts --------------------------------------------------------------------------------------

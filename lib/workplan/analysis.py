@@ -6,14 +6,13 @@ involved; the report layer picks one.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 
 from . import load
 from .countries import members_on
-from .tracker import months_between, period, span
+from .tracker import months_between, span
 
 PLAN_PUBLISHED = pd.Timestamp("2026-01-01")  # the plan is dated January 2026 (month precision)
 
@@ -55,57 +54,6 @@ def counts_by_kind() -> pd.DataFrame:
     actions = load("actions").merge(load("initiatives")[["initiative_id", "pillar_id"]], on="initiative_id")
     out = actions.groupby(["kind", "pillar_id"], observed=True).size().rename("actions").reset_index()
     return out.astype({"actions": "Int64"})
-
-
-# --- time ----------------------------------------------------------------------------------------
-
-
-def status_on(
-    status: str,
-    start: pd.Timestamp,
-    precision: str,
-    end: pd.Timestamp | None,
-    end_precision: str | None,
-    as_of: str | dt.date,
-) -> str:
-    """What the plan's status means on `as_of`.
-
-    The source's statuses describe January 2026. On another date: a held item that lies after
-    `as_of` had not yet happened; a planned or provisional item whose whole period lies before
-    `as_of` is "due" (the plan cannot say whether it happened); a period that has begun and not
-    ended is ongoing.
-    """
-    day = pd.Timestamp(as_of)
-    first = pd.Timestamp(start)
-    open_ended = status == "ongoing" and (end is None or pd.isna(end))
-    if open_ended:
-        return "ongoing" if day >= first else "not_yet"
-    last = (
-        period(end, end_precision)[1] if end is not None and not pd.isna(end) else period(first, precision)[1]
-    )
-    if day < first:
-        return "not_yet" if status in ("held", "completed", "ongoing") else status
-    if day < last and end is not None and not pd.isna(end):
-        return "ongoing" if status in ("held", "completed", "ongoing") else status
-    if status in ("planned", "provisional"):
-        return "due" if day >= last else status
-    if status == "completed":
-        return "held"
-    if status == "ongoing" and day >= last:
-        return "held"
-    return status
-
-
-def timeline(as_of: str) -> pd.DataFrame:
-    """Every dated item of the plan, with its status on `as_of` beside the status the plan gives."""
-    events = load("events")
-    events["status_on_as_of"] = [
-        status_on(r.status, r.date, r.date_precision, r.end_date, r.end_precision, as_of)
-        for r in events.itertuples()
-    ]
-    events["status_on_as_of"] = events["status_on_as_of"].astype("string")
-    events["is_period"] = events["end_date"].notna()
-    return events.sort_values(["date", "event_id"]).reset_index(drop=True)
 
 
 # --- pillar 1 --------------------------------------------------------------------------------------
@@ -303,8 +251,8 @@ def _row_text(row: pd.Series, lang: str) -> str:
 def engagement() -> pd.DataFrame:
     """Country × programme engagement: one row per row of any dataset that names an ASEAN member.
 
-    Columns: iso3, role, dataset, key, year, status, text_ja, text_en, source_quote. Events that
-    mirror a row of another dataset (related_dataset set) are left out, so nothing counts twice.
+    Columns: iso3, role, dataset, key, year, status, text_ja, text_en, source_quote. Each fact has
+    one home (events holds only dated items no other table owns), so nothing counts twice.
     """
     from .data import default_catalog
 
@@ -316,8 +264,6 @@ def engagement() -> pd.DataFrame:
             continue
         role = ENGAGEMENT_ROLES[(dataset, column)]
         table = load(dataset)
-        if "related_dataset" in table.columns:
-            table = table[table["related_dataset"].isna()]
         key_columns = list(catalog.resource(dataset).primary_key)
         for _, row in table.iterrows():
             code = row[column]

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import analysis, charts, load
+from . import analysis, charts, load, tracker
 from .countries import members_on
 from .display import Section, Table, Text, escape_md
 from .i18n import LABELS, format_date, t
@@ -128,7 +128,12 @@ class Report:
 
     def pillar_timeline(self, pillar: int | None, start_year: int = 2009, end_year: int = 2031) -> Section:
         """The dated items (of one pillar or all), drawn on lanes, then listed."""
-        events = analysis.timeline(self.as_of)
+        items = tracker.status(self.as_of)
+        items = items[items["kind"] != "action"]  # actions are dated by the plan's title only, not drawn
+        events = items.rename(
+            columns={"plan_status": "status", "status": "status_on_as_of", "item_id": "event_id"}
+        )
+        events["status_on_as_of"] = events["status_on_as_of"].astype(str)
         if pillar is not None:
             events = events[events["pillar_id"] == pillar]
         events = events[events["pillar_id"].notna()]
@@ -137,9 +142,10 @@ class Report:
             period(e, p)[1] if not pd.isna(e) else pd.NaT
             for e, p in zip(events["end_date"], events["end_precision"], strict=True)
         ]
+        markers = {"held": "held", "completed": "held", "in_progress": "ongoing"}
         marker_status = [
-            s if s in charts.STATUS_STYLE else ("planned" if s == "due" else "held")
-            for s in events["status_on_as_of"]
+            markers.get(s, p if p in charts.STATUS_STYLE and p != "held" else "planned")
+            for s, p in zip(events["status_on_as_of"], events["status"], strict=True)
         ]
         plot = pd.DataFrame(
             {
