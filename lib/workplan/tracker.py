@@ -88,9 +88,9 @@ def span(
     if end is not None and not pd.isna(end):
         if end_precision is None:
             raise ValueError("an end date needs its precision")
-        after = period(end, end_precision)[1]
-    if after <= first:
-        raise ValueError(f"the end ({after.date()}) must come after the start ({first.date()})")
+        end_first, after = period(end, end_precision)
+        if end_first < first:
+            raise ValueError(f"the end ({end_first.date()}) must not come before the start ({first.date()})")
     return first, after
 
 
