@@ -864,18 +864,85 @@ def test_sections_cover_the_raw_text_in_order():
 SECTIONED = [name for name in NAMES if "section_id" in field_names(name)]
 
 
+def _lines_of(value: str) -> tuple[int, int]:
+    m = re.fullmatch(r"L(\d+)(?:-L(\d+))?", value)
+    assert m, f"not a line range: {value!r}"
+    return int(m.group(1)), int(m.group(2) or m.group(1))
+
+
 @pytest.mark.parametrize("name", SECTIONED)
-def test_row_quote_starts_in_its_section(name):
+def test_row_section_is_the_section_of_its_lines(name):
+    """section_id names the part of the source the row's words are on (not any part where they occur)."""
     problems = []
     for i, row in raw_csv(name).iterrows():
-        quote = flat(row["source_quote"])
-        starts = [m.start() for m in re.finditer(re.escape(quote), RAW_FLAT)]
-        sections = {_section_of_line(FLAT_LINE[s]) for s in starts}
-        if row["section_id"] not in sections:
-            problems.append(
-                f"{name} row {i + 1} ({row.iloc[0]}): section {row['section_id']}, quote in {sections}"
-            )
+        first, _ = _lines_of(row["source_lines"])
+        if _section_of_line(first) != row["section_id"]:
+            problems.append(f"{name} row {i + 1} ({row.iloc[0]}): {row['section_id']} but L{first}")
     assert not problems, "\n".join(problems)
+
+
+LOCATED = [
+    pytest.param(name, f["name"], f["x-locates"], id=f"{name}.{f['name']}")
+    for name in NAMES
+    for f in fields_of(name)
+    if "x-locates" in f
+]
+
+
+def test_every_quote_of_the_plan_is_located():
+    for name in NAMES:
+        quotes = [c for c in field_names(name) if c.endswith("source_quote")]
+        located = {f["x-locates"] for f in fields_of(name) if "x-locates" in f}
+        if RESOURCES[name].get("x-source-quote", "plan") == "plan":
+            assert set(quotes) == located, name
+        else:
+            assert not located, name
+
+
+@pytest.mark.parametrize(("name", "lines_column", "quote_column"), LOCATED)
+def test_every_quote_is_on_the_lines_its_row_gives(name, lines_column, quote_column):
+    """The words start on the first line given and end on the last, all within one section (one place)."""
+    problems = []
+    for i, row in raw_csv(name).iterrows():
+        where = f"{name} row {i + 1} ({row.iloc[0]})"
+        quote, lines = flat(row[quote_column]), row[lines_column]
+        if not quote or not lines:
+            if bool(quote) != bool(lines):
+                problems.append(f"{where}: {quote_column} and {lines_column} must be filled together")
+            continue
+        first, last = _lines_of(lines)
+        if _section_of_line(first) != _section_of_line(last) or _section_of_line(first) is None:
+            problems.append(f"{where}: {lines} cross sections of the source")
+            continue
+        text = [flat(line) for line in RAW_LINES[first - 1 : last]]
+        joined = "".join(text)
+        position = joined.find(quote)
+        if position < 0:
+            problems.append(f"{where}: {quote_column} is not within {lines}")
+        elif position >= len(text[0]) or position + len(quote) <= len(joined) - len(text[-1]):
+            problems.append(f"{where}: {quote_column} does not start on L{first} and end on L{last}")
+    assert not problems, "\n".join(problems)
+
+
+def test_slide_numbers_are_the_lone_numbers_printed_on_their_slides():
+    """The lone lines '7' and '9' are slide numbers; a row on such a slide records it, other rows none."""
+    lone = {
+        n: int(line) for n, line in enumerate(RAW_LINES, start=1) if re.fullmatch(r"\d{1,2}", line.strip())
+    }
+    assert lone == {196: 7, 237: 9}
+    slide_of_section = {_section_of_line(n): number for n, number in lone.items()}
+    checked = 0
+    for name in NAMES:
+        if "source_slide" not in field_names(name):
+            continue
+        for i, row in raw_csv(name).iterrows():
+            if not row["source_lines"]:
+                assert row["source_slide"] == "", f"{name} row {i + 1}"
+                continue
+            expected = slide_of_section.get(_section_of_line(_lines_of(row["source_lines"])[0]))
+            assert row["source_slide"] == ("" if expected is None else str(expected)), f"{name} row {i + 1}"
+            checked += expected is not None
+    assert checked > 10  # the AJCCBC and 5G/Open RAN slides hold many rows
 
 
 GLOSSARY_FIRST_SEEN_ERRORS: dict[str, str] = {}  # acronym -> known data error (none at present)

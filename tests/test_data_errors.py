@@ -663,3 +663,70 @@ def test_cli_validate_and_the_build_check_refuse_a_bad_outcome_with_exit_2(data_
         assert build.returncode == 2, build.stdout + build.stderr
         assert "outcomes.csv" in build.stderr and "no_such_item" in build.stderr
         assert not list(out.rglob("*.ipynb")) and not list(out.rglob("*.html"))
+
+
+# --- where in the source: line ranges and slide numbers --------------------------------------------------
+
+
+def _edit_row(data_dir: Path, name: str, key: str, **values: str) -> int:
+    """Set columns of the row whose first column is `key`; its 1-based data row."""
+    path = data_dir / file_name(name)
+    rows = read_rows(path)
+    index = next(i for i, r in enumerate(rows[1:], start=1) if r[0] == key)
+    for column, value in values.items():
+        rows[index][rows[0].index(column)] = value
+    write_rows(path, rows)
+    return index
+
+
+def test_a_quote_not_on_its_lines_is_refused_saying_where_it_is(data_copy):
+    row = _edit_row(data_copy, "statements", "ajccbc_heading", source_lines="L12", source_slide="")
+    exc = load_error(data_copy, "statements")
+    problem = next(p for p in exc.problems if p.column == "source_lines")
+    assert (problem.row, problem.found) == (row, "L12")
+    assert "its words are at L194" in problem.expected
+
+
+def test_a_range_wider_than_the_quote_is_refused(data_copy):
+    _edit_row(data_copy, "statements", "ajccbc_heading", source_lines="L194-L198")
+    exc = load_error(data_copy, "statements")
+    (problem,) = exc.problems
+    assert problem.column == "source_lines" and "first and last line" in problem.expected
+
+
+def test_a_quote_joined_across_two_slides_is_refused(data_copy):
+    """The old caption quote 'OECD閣僚理事会 2026年以降の…' joined a caption to the next slide's heading."""
+    row = _edit_row(
+        data_copy,
+        "statements",
+        "caption_oecd_ministerial",
+        source_quote="OECD閣僚理事会 2026年以降のAJCCBCに対する協力",
+        source_lines="L192-L194",
+    )
+    exc = load_error(data_copy, "statements")
+    (problem,) = exc.problems
+    assert (problem.row, problem.column) == (row, "source_lines")
+    assert "within one section of the source (a quote comes from one place)" in problem.expected
+
+
+@pytest.mark.parametrize("value", ["12", "L0", "L12-", "l12", "L12–L14"])
+def test_a_malformed_line_range_is_refused(data_copy, value):
+    _edit_row(data_copy, "statements", "basis_heading", source_lines=value)
+    exc = load_error(data_copy, "statements")
+    assert any(p.column == "source_lines" and p.found == value for p in exc.problems), exc.problems
+
+
+@pytest.mark.parametrize(
+    ("key", "slide", "wording"),
+    [
+        ("ajccbc_heading", "8", "7, the number printed"),
+        ("basis_heading", "7", "empty: the slide of L12 prints no number"),
+        ("open_ran_priority", "", "9, the number printed"),
+    ],
+)
+def test_a_wrong_slide_number_is_refused(data_copy, key, slide, wording):
+    row = _edit_row(data_copy, "statements", key, source_slide=slide)
+    exc = load_error(data_copy, "statements")
+    (problem,) = exc.problems
+    assert (problem.row, problem.column) == (row, "source_slide")
+    assert problem.expected.startswith(wording)

@@ -94,6 +94,8 @@ class Resource:
     item_reference: str | None = None  # a column holding item ids of workplan.tracker.dated_items()
     date_not_after: tuple[dict[str, str], ...] = ()  # {field, precision, not_after}: a date before another
     quotes: str = "plan"  # whose words source_quote holds: the plan's ("plan") or an outside source's
+    locates: tuple[tuple[str, str], ...] = ()  # (lines column, quote column) pairs: x-locates
+    slides: tuple[tuple[str, str], ...] = ()  # (slide column, lines column) pairs: x-slide-of
 
     @classmethod
     def from_descriptor(cls, d: dict[str, Any]) -> Resource:
@@ -112,6 +114,8 @@ class Resource:
             item_reference=d.get("x-dated-item-reference"),
             date_not_after=tuple(d.get("x-date-not-after", [])),
             quotes=d.get("x-source-quote", "plan"),
+            locates=tuple((f["name"], f["x-locates"]) for f in schema["fields"] if "x-locates" in f),
+            slides=tuple((f["name"], f["x-slide-of"]) for f in schema["fields"] if "x-slide-of" in f),
         )
 
     @property
@@ -177,6 +181,69 @@ def _pandera_schema(resource: Resource) -> pa.DataFrameSchema:
     )
 
 
+@dataclass(frozen=True)
+class Section:
+    """A part of the source text (one slide, or a part of one): its lines and the slide number it prints."""
+
+    section_id: str
+    first_line: int
+    last_line: int
+    slide: int | None
+
+
+class Source:
+    """The raw text the tables quote, with what is needed to find a quote's lines and section."""
+
+    def __init__(self, text: str, sections: list[Section]):
+        self.text = text
+        self.lines = text.split("\n")
+        self.sections = sections
+        flat: list[str] = []
+        owner: list[int] = []
+        for number, line in enumerate(self.lines, start=1):
+            part = strip_whitespace(line)
+            flat.append(part)
+            owner.extend([number] * len(part))
+        self.flat = "".join(flat)
+        self.owner = owner  # the line of each character of `flat`
+        starts = [0]
+        for part in flat:
+            starts.append(starts[-1] + len(part))
+        self._starts = starts  # position in `flat` where each line begins (0-based line index)
+
+    def section_of(self, line: int) -> Section | None:
+        return next((s for s in self.sections if s.first_line <= line <= s.last_line), None)
+
+    def occurrences(self, quote: str) -> list[tuple[int, int, int]]:
+        """Each place the quote's words occur: (first line, last line, position in the flat text)."""
+        needle = strip_whitespace(quote)
+        if not needle:
+            return []
+        return [
+            (self.owner[m.start()], self.owner[m.start() + len(needle) - 1], m.start())
+            for m in re.finditer(re.escape(needle), self.flat)
+        ]
+
+    def flat_lines(self, first: int, last: int) -> str:
+        """Lines first..last (1-based, inclusive) with all whitespace removed."""
+        return self.flat[self._starts[first - 1] : self._starts[last]]
+
+    def position_of_line(self, line: int) -> int:
+        return self._starts[line - 1]
+
+
+LINES_PATTERN = re.compile(r"L([1-9][0-9]*)(?:-L([1-9][0-9]*))?")
+
+
+def parse_lines(value: str) -> tuple[int, int] | None:
+    """'L12' -> (12, 12); 'L12-L14' -> (12, 14); anything else None."""
+    m = LINES_PATTERN.fullmatch(value)
+    if m is None:
+        return None
+    first = int(m.group(1))
+    return first, int(m.group(2) or first)
+
+
 def _normalise(text: str) -> str:
     """Fold width and case, so 'ａｉ' finds 'AI' and 'asean' finds 'ASEAN'."""
     return unicodedata.normalize("NFKC", text).casefold()
@@ -213,6 +280,29 @@ class Catalog:
     def names(self) -> list[str]:
         return list(self.resources)
 
+    @cached_property
+    def source(self) -> Source:
+        """The raw text the tables quote (the data package's source path) and its sections."""
+        paths = [src["path"] for src in self.descriptor.get("sources", []) if "path" in src]
+        path = self.data_dir / paths[0]
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataValidationError(
+                [Problem("datapackage", str(path), f"a readable source text ({exc})")]
+            ) from exc
+        sections = []
+        for section_id, meaning in self.descriptor["x-vocabularies"]["section_id"].items():
+            m = re.match(r"raw lines L(\d+)-L(\d+)(?: \(slide (\d+))?", meaning)
+            if m is None:
+                problem = Problem(
+                    "datapackage", DESCRIPTOR, f"'raw lines La-Lb' in section {section_id}'s meaning"
+                )
+                raise DataValidationError([problem])
+            slide = int(m.group(3)) if m.group(3) else None
+            sections.append(Section(section_id, int(m.group(1)), int(m.group(2)), slide))
+        return Source(text, sections)
+
     # --- loading --------------------------------------------------------------------------------
     def load(self, name: str) -> pd.DataFrame:
         """The dataset as a typed, validated DataFrame (a copy: callers may change it freely)."""
@@ -220,6 +310,7 @@ class Catalog:
             resource = self.resource(name)
             table = self._read_and_check(resource)
             self._check_foreign_keys(resource, table)
+            self._check_locations(resource, table)
             self._check_date_order(resource, table)
             self._check_item_references(resource, table)
             self._tables[name] = table
@@ -414,6 +505,70 @@ class Catalog:
                             found=", ".join(str(v) for v in row),
                         )
                     )
+        if problems:
+            raise DataValidationError(problems)
+
+    def _problem(self, resource: Resource, i: Any, column: str, expected: str, found: Any) -> Problem:
+        return Problem(
+            resource.name,
+            self._display_path(resource),
+            expected,
+            row=int(i) + 1,
+            line=self._lines[resource.name][int(i)],
+            column=column,
+            found=None if found is None or (not isinstance(found, str) and pd.isna(found)) else str(found),
+        )
+
+    def _check_locations(self, resource: Resource, table: pd.DataFrame) -> None:
+        """source_lines give where the quote is: within one section, starting on the first line given and
+        ending on the last; source_slide is the number that section prints (x-locates, x-slide-of)."""
+        if not resource.locates:
+            return
+        source = self.source
+        raw = self.descriptor["sources"][0]["path"]
+        problems = []
+        for lines_column, quote_column in resource.locates:
+            for i, row in table.iterrows():
+                quote, where = row[quote_column], row[lines_column]
+                if pd.isna(quote) != pd.isna(where):
+                    expected = f"a line range exactly when {quote_column} is filled"
+                    problems.append(self._problem(resource, i, lines_column, expected, where))
+                    continue
+                if pd.isna(quote):
+                    continue
+                at = sorted({f"L{a}" if a == b else f"L{a}-L{b}" for a, b, _ in source.occurrences(quote)})
+                at_text = f"its words are at {', '.join(at)}" if at else f"its words are nowhere in {raw}"
+                span = parse_lines(str(where))
+                if span is None or span[1] > len(source.lines) or span[0] > span[1]:
+                    expected = f"lines L<first>-L<last> of {raw} ({len(source.lines)} lines): {at_text}"
+                    problems.append(self._problem(resource, i, lines_column, expected, where))
+                    continue
+                first, last = span
+                sections = {source.section_of(first), source.section_of(last)}
+                if len(sections) != 1 or None in sections:
+                    expected = (
+                        f"lines within one section of the source (a quote comes from one place): {at_text}"
+                    )
+                    problems.append(self._problem(resource, i, lines_column, expected, where))
+                    continue
+                found = [(a, b) for a, b, _ in source.occurrences(quote) if (a, b) == (first, last)]
+                if not found:
+                    expected = f"the lines holding {quote_column}, its first and last line: {at_text}"
+                    problems.append(self._problem(resource, i, lines_column, expected, where))
+        for slide_column, lines_column in resource.slides:
+            for i, row in table.iterrows():
+                span = parse_lines(str(row[lines_column])) if not pd.isna(row[lines_column]) else None
+                section = source.section_of(span[0]) if span else None
+                printed = section.slide if section else None
+                value = row[slide_column]
+                stated = None if pd.isna(value) else int(value)
+                if stated != printed:
+                    expected = (
+                        f"{printed}, the number printed on the slide of {row[lines_column]}"
+                        if printed is not None
+                        else f"empty: the slide of {row[lines_column]} prints no number"
+                    )
+                    problems.append(self._problem(resource, i, slide_column, expected, value))
         if problems:
             raise DataValidationError(problems)
 
