@@ -8,6 +8,7 @@ table: foreign keys and the totals the source states.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import json
@@ -94,6 +95,7 @@ class Resource:
     item_reference: str | None = None  # a column holding item ids of workplan.tracker.dated_items()
     date_not_after: tuple[dict[str, str], ...] = ()  # {field, precision, not_after}: a date before another
     quotes: str = "plan"  # whose words source_quote holds: the plan's ("plan") or an outside source's
+    quote_numbers: tuple[tuple[str, dict[str, Any]], ...] = ()  # (column, x-quote-number) pairs
     locates: tuple[tuple[str, str], ...] = ()  # (lines column, quote column) pairs: x-locates
     slides: tuple[tuple[str, str], ...] = ()  # (slide column, lines column) pairs: x-slide-of
 
@@ -114,6 +116,9 @@ class Resource:
             item_reference=d.get("x-dated-item-reference"),
             date_not_after=tuple(d.get("x-date-not-after", [])),
             quotes=d.get("x-source-quote", "plan"),
+            quote_numbers=tuple(
+                (f["name"], f["x-quote-number"]) for f in schema["fields"] if "x-quote-number" in f
+            ),
             locates=tuple((f["name"], f["x-locates"]) for f in schema["fields"] if "x-locates" in f),
             slides=tuple((f["name"], f["x-slide-of"]) for f in schema["fields"] if "x-slide-of" in f),
         )
@@ -311,6 +316,7 @@ class Catalog:
             table = self._read_and_check(resource)
             self._check_foreign_keys(resource, table)
             self._check_locations(resource, table)
+            self._check_quoted_numbers(resource, table)
             self._check_date_order(resource, table)
             self._check_item_references(resource, table)
             self._tables[name] = table
@@ -571,6 +577,125 @@ class Catalog:
                     problems.append(self._problem(resource, i, slide_column, expected, value))
         if problems:
             raise DataValidationError(problems)
+
+    @cached_property
+    def _number_kinds(self) -> dict[str, Any]:
+        return self.descriptor.get("x-quote-numbers", {}).get("kinds", {})
+
+    @cached_property
+    def plan_year(self) -> int:
+        """The plan's year (x-quote-numbers.plan_year), checked against the words it is read from."""
+        declared = self.descriptor["x-quote-numbers"]["plan_year"]
+        span = parse_lines(declared["source_lines"])
+        found = [(a, b) for a, b, _ in self.source.occurrences(declared["source_quote"]) if (a, b) == span]
+        if not found or str(declared["year"]) not in strip_whitespace(declared["source_quote"]):
+            expected = (
+                f"x-quote-numbers.plan_year whose year is in its source_quote on {declared['source_lines']}"
+            )
+            raise DataValidationError(
+                [Problem("datapackage", DESCRIPTOR, expected, found=str(declared["year"]))]
+            )
+        return int(declared["year"])
+
+    def _quoted_values(self, kind: str, quote: str, lines: str | None) -> set[Any]:
+        """The numbers of `kind` the quote gives: numbers, or (year, month, day) tuples for dates."""
+        spec = self._number_kinds[kind]
+        flat = strip_whitespace(quote)
+        found: set[Any] = set()
+        for pattern in spec["patterns"]:
+            for m in re.finditer(pattern, flat):
+                groups = m.groupdict()
+                if kind != "date":
+                    value = int(groups["n"]) * spec.get("multiplier", 1) / int(groups.get("per") or 1)
+                    found.add(value)
+                    continue
+                if groups.get("this_year"):
+                    found.add((self.plan_year, None, None))
+                    continue
+                year = int(groups["year"]) if groups.get("year") else self._year_before(quote, lines)
+                if year is None:
+                    continue
+                found.add((year, None, None))
+                if groups.get("month"):
+                    month = int(groups["month"])
+                    found.add((year, month, None))
+                    if groups.get("end"):
+                        found.add((year, month, calendar.monthrange(year, month)[1]))
+        return found
+
+    def _year_before(self, quote: str, lines: str | None) -> int | None:
+        """The last year written in the source before the quote (同年M月: the same year as before)."""
+        span = parse_lines(lines) if isinstance(lines, str) else None
+        places = [pos for a, b, pos in self.source.occurrences(quote) if span is None or (a, b) == span]
+        if not places:
+            return None
+        years = re.findall(r"(\d{4})年", self.source.flat[: places[0]])
+        return int(years[-1]) if years else None
+
+    def _check_quoted_numbers(self, resource: Resource, table: pd.DataFrame) -> None:
+        """Every declared number is one its own quote gives (x-quote-number; kinds in x-quote-numbers)."""
+        problems = []
+        for column, rule in resource.quote_numbers:
+            quote_column = rule.get("quote", "source_quote")
+            lines_column = next((lc for lc, qc in resource.locates if qc == quote_column), None)
+            for i, row in table.iterrows():
+                value, quote = row[column], row[quote_column]
+                if pd.isna(value) or pd.isna(quote):
+                    continue
+                if any(str(row[c]) != v for c, v in rule.get("when", {}).items()):
+                    continue
+                if "unless" in rule and not pd.isna(row[rule["unless"]]):
+                    continue  # the value rests on the outside source the row names
+                kind = str(row[rule["kind_from"]]) if "kind_from" in rule else rule["kind"]
+                basis = (
+                    str(row[rule["basis"]]) if "basis" in rule and not pd.isna(row[rule["basis"]]) else None
+                )
+                if basis == "plan_title":
+                    if int(value) != self.plan_year:
+                        expected = f"the plan's year {self.plan_year} (year_basis plan_title)"
+                        problems.append(self._problem(resource, i, column, expected, value))
+                    continue
+                lines = None if lines_column is None else row[lines_column]
+                where = None if pd.isna(lines) else str(lines)
+                if kind == "month":  # the month of a date the quote gives
+                    given = {d[1] for d in self._quoted_values("date", str(quote), where) if d[1] is not None}
+                else:
+                    given = self._quoted_values(kind, str(quote), where)
+                wanted, shown = self._wanted(kind, value, row, rule)
+                if wanted not in given:
+                    words = ", ".join(sorted(self._show(g) for g in given)) or "none"
+                    expected = f"the {kind.replace('_', ' ')} its {quote_column} gives ({words})"
+                    problems.append(self._problem(resource, i, column, expected, shown))
+        if problems:
+            raise DataValidationError(problems)
+
+    @staticmethod
+    def _wanted(kind: str, value: Any, row: pd.Series, rule: dict[str, Any]) -> tuple[Any, str]:
+        """What must be among the quote's numbers for `value`, and how to show the value."""
+        if kind == "date":
+            if isinstance(value, pd.Timestamp):
+                precision = str(row[rule["precision"]]) if "precision" in rule else "day"
+                if precision == "year":
+                    return (value.year, None, None), str(value.year)
+                if precision == "month":
+                    return (value.year, value.month, None), f"{value.year}-{value.month:02d}"
+                return (value.year, value.month, value.day), str(value.date())
+            return (int(value), None, None), str(int(value))
+        if kind == "month":
+            return int(value), str(int(value))
+        number = float(value)
+        return number, Catalog._show(number)
+
+    @staticmethod
+    def _show(value: Any) -> str:
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, tuple):
+            year, month, day = value
+            return "-".join(
+                f"{v:02d}" if i else str(v) for i, v in enumerate(x for x in (year, month, day) if x)
+            )
+        return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
     def _check_date_order(self, resource: Resource, table: pd.DataFrame) -> None:
         """A date (of its stated precision) may not begin after another date of the row (x-date-not-after)."""
