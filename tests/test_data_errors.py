@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from workplan.data import Catalog
 from workplan.errors import DataValidationError, Problem
@@ -887,3 +888,44 @@ def test_the_ajccbc_establishment_year_is_tied_to_its_words(data_copy):
     assert f"row {row}" in str(
         exc
     ) and "column 'date': expected the date its source_quote gives (2018)" in str(exc)
+
+
+# --- a table round-tripped through Excel ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["statements", "ivo_forums", "key_figures", "glossary"])
+def test_a_table_saved_as_excel_csv_utf8_loads_the_same(data_copy, name):
+    """Excel's 'CSV UTF-8 (Comma delimited)' writes a byte-order mark and CRLF line ends."""
+    path = data_copy / file_name(name)
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    pd.testing.assert_frame_equal(Catalog(data_copy).load(name), Catalog(DATA_DIR).load(name))
+
+
+def test_an_excel_csv_utf8_table_still_reports_problems_on_the_right_line(data_copy):
+    path = data_copy / file_name("ivo_projects")
+    rows = read_rows(path)
+    rows[3][rows[0].index("projects")] = "six"
+    write_rows(path, rows)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    exc = load_error(data_copy, "ivo_projects")
+    assert any(p.row == 3 and p.line == 4 and p.column == "projects" for p in exc.problems)
+
+
+def test_a_table_saved_as_shift_jis_is_refused_saying_how_to_save_it(data_copy):
+    """Japanese Excel's plain 'CSV' is Shift-JIS (cp932): the message names it and the way out."""
+    path = data_copy / file_name("statements")
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp932"))
+    exc = load_error(data_copy, "statements")
+    (problem,) = exc.problems
+    assert problem.expected.startswith("UTF-8 text; this file looks like Shift-JIS (cp932)")
+    assert "File › Save As › 'CSV UTF-8 (Comma delimited) (*.csv)'" in problem.expected
+    assert problem.line == 2  # the first line with Japanese text
+    assert_names_the_file(exc, "statements")
+
+
+def test_a_table_saved_as_unicode_text_is_refused_naming_utf16(data_copy):
+    path = data_copy / file_name("pillars")
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    exc = load_error(data_copy, "pillars")
+    assert "looks like UTF-16" in exc.problems[0].expected and "CSV UTF-8" in exc.problems[0].expected

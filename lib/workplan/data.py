@@ -249,6 +249,26 @@ def parse_lines(value: str) -> tuple[int, int] | None:
     return first, int(m.group(2) or first)
 
 
+SAVE_AS_UTF8 = "in Excel: File › Save As › 'CSV UTF-8 (Comma delimited) (*.csv)'"
+
+
+def _encoding_hint(raw: bytes) -> str:
+    """What a file that is not UTF-8 looks like, and how to save it as UTF-8."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        looks = "UTF-16 (Excel's 'Unicode Text')"
+    else:
+        non_ascii = sum(b >= 0x80 for b in raw)
+        valid_utf8 = sum(len(ch.encode("utf-8")) for ch in raw.decode("utf-8", "ignore") if ord(ch) >= 0x80)
+        if valid_utf8 * 2 >= non_ascii:
+            return ""  # mostly good UTF-8 with a few broken bytes: not another encoding
+        try:
+            raw.decode("cp932")
+        except UnicodeDecodeError:
+            return ""
+        looks = "Shift-JIS (cp932), as Japanese Excel saves a plain 'CSV'"
+    return f"; this file looks like {looks}: save it as UTF-8 ({SAVE_AS_UTF8})"
+
+
 def _normalise(text: str) -> str:
     """Fold width and case, so 'ａｉ' finds 'AI' and 'asean' finds 'ASEAN'."""
     return unicodedata.normalize("NFKC", text).casefold()
@@ -356,11 +376,12 @@ class Catalog:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
+            expected = "UTF-8 text" + _encoding_hint(raw)
             problem = Problem(
-                resource.name, file, "UTF-8 text", line=line, found=raw[exc.start : exc.end].hex(" ")
+                resource.name, file, expected, line=line, found=raw[exc.start : exc.end].hex(" ")
             )
             raise DataValidationError([problem]) from exc
-        text = text.removeprefix("\ufeff")
+        text = text.removeprefix("\ufeff")  # Excel's "CSV UTF-8" starts with a byte-order mark
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         rows: list[list[str]] = []
         lines: list[int] = []
