@@ -34,7 +34,7 @@ JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 @pytest.fixture(
     scope="module",
     params=[(nb, p, lang) for nb, p in REPORTS for lang in ("en", "ja")],
-    ids=lambda x: f"{x[0].removesuffix('.ipynb')}-{x[1].get('country', '')}-{x[2]}",
+    ids=lambda x: f"{x[0].removesuffix('.ipynb')}-{x[1].get('country', x[1].get('as_of', ''))}-{x[2]}",
 )
 def rendered(request):
     notebook, params, lang = request.param
@@ -45,7 +45,7 @@ def rendered(request):
     try:
         with warnings.catch_warnings(record=True) as recorded:
             warnings.simplefilter("always")
-            parts = run_notebook(notebook, lang=lang, as_of="2026-01-31", **params)
+            parts = run_notebook(notebook, lang=lang, **{"as_of": "2026-01-31", **params})
             for part in parts:
                 if isinstance(part, charts.Chart):
                     part.png()

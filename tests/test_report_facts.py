@@ -257,6 +257,32 @@ def test_country_engagements_per_year(reports):
     assert "The plan names Philippines in 3 places" in text(reports["country-phl"])
 
 
+# --- status of dated items on a date (workplan.tracker), as the reports show it -------------------------
+
+
+def test_the_friends_group_meeting_is_upcoming_then_held_with_its_source(reports):
+    # L53: 広島AIプロセス・フレンズグループ対面会合（2026年3月）; data/outcomes.csv records it held on
+    # 15-16 March 2026, from a release published on 16 March 2026.
+    before = table(reports["pillar1"], "Every dated item and its status on 31 January 2026")
+    meeting = before[before["Item"] == "Hiroshima AI Process Friends Group in-person meeting"]
+    assert meeting[["Date", "Status in the plan (January 2026)", "Status"]].values.tolist() == [
+        ["March 2026", "planned", "upcoming"]
+    ]
+    later = run_notebook("pillar1_ai.ipynb", lang="en", as_of="2026-11-27")
+    listing = table(later, "Every dated item and its status on 27 November 2026")
+    row = listing[listing["Item"] == "Hiroshima AI Process Friends Group in-person meeting"].iloc[0]
+    assert row["Status"] == "held" and row["Source of the outcome"].startswith(
+        "Outcome of the Second In-Person"
+    )
+
+
+def test_the_2026_ivo_forum_is_in_its_period_in_november_2026():
+    # L287: 2026.11: Kuala Lumpur (Malaysia) (予定): within November 2026 on the 27th, with no outcome.
+    parts = run_notebook("pillar3_infra.ipynb", lang="en", as_of="2026-11-27")
+    listing = table(parts, "Every dated item and its status on 27 November 2026")
+    assert listing.loc[listing["Item"] == "ASEAN IVO Forum 2026", "Status"].tolist() == ["in its period"]
+
+
 # --- the list in data/README.md -----------------------------------------------------------------------------
 
 DERIVED = {

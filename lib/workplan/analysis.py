@@ -8,79 +8,15 @@ involved; the notebook picks one.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 
 from . import load
 from .countries import members_on
-
-PRECISION_OFFSETS = {
-    "year": pd.DateOffset(years=1),
-    "month": pd.DateOffset(months=1),
-    "day": pd.DateOffset(days=1),
-}
+from .tracker import months_between, span
 
 PLAN_PUBLISHED = pd.Timestamp("2026-01-01")  # the plan is dated January 2026 (month precision)
-
-
-def period_end(start: pd.Timestamp, precision: str) -> pd.Timestamp:
-    """The first day after the period a partial date names: 2026-03 (month) → 2026-04-01."""
-    return pd.Timestamp(start) + PRECISION_OFFSETS[precision]
-
-
-# --- time ----------------------------------------------------------------------------------------
-
-
-def status_on(
-    status: str,
-    start: pd.Timestamp,
-    precision: str,
-    end: pd.Timestamp | None,
-    end_precision: str | None,
-    as_of: str | dt.date,
-) -> str:
-    """What the plan's status means on `as_of`.
-
-    The source's statuses describe January 2026. On another date: a held item that lies after
-    `as_of` had not yet happened; a planned or provisional item whose whole period lies before
-    `as_of` is "due" (the plan cannot say whether it happened); a period that has begun and not
-    ended is ongoing.
-    """
-    day = pd.Timestamp(as_of)
-    first = pd.Timestamp(start)
-    open_ended = status == "ongoing" and (end is None or pd.isna(end))
-    if open_ended:
-        return "ongoing" if day >= first else "not_yet"
-    last = (
-        period_end(end, end_precision)
-        if end is not None and not pd.isna(end)
-        else period_end(first, precision)
-    )
-    if day < first:
-        return "not_yet" if status in ("held", "completed", "ongoing") else status
-    if day < last and end is not None and not pd.isna(end):
-        return "ongoing" if status in ("held", "completed", "ongoing") else status
-    if status in ("planned", "provisional"):
-        return "due" if day >= last else status
-    if status == "completed":
-        return "held"
-    if status == "ongoing" and day >= last:
-        return "held"
-    return status
-
-
-def timeline(as_of: str) -> pd.DataFrame:
-    """Every dated item of the plan, with its status on `as_of` beside the status the plan gives."""
-    events = load("events")
-    events["status_on_as_of"] = [
-        status_on(r.status, r.date, r.date_precision, r.end_date, r.end_precision, as_of)
-        for r in events.itertuples()
-    ]
-    events["status_on_as_of"] = events["status_on_as_of"].astype("string")
-    events["is_period"] = events["end_date"].notna()
-    return events.sort_values(["date", "event_id"]).reset_index(drop=True)
 
 
 # --- pillar 2 --------------------------------------------------------------------------------------
@@ -98,9 +34,16 @@ class Gap:
 
 
 def ajccbc_phases() -> pd.DataFrame:
-    """Support phases with the first day after each (end date's precision applied)."""
+    """Support phases with `covered_from` / `covered_until` (first day after: ends are inclusive).
+
+    `months` is the length in whole months where both ends are month- or year-precise, so the
+    next support, 2027年6月-2031年5月, is 48 months.
+    """
     phases = load("ajccbc_support").sort_values("phase_order").reset_index(drop=True)
-    phases["covered_until"] = [period_end(r.end_date, r.end_precision) for r in phases.itertuples()]
+    spans = [span(r.start_date, r.start_precision, r.end_date, r.end_precision) for r in phases.itertuples()]
+    phases["covered_from"] = [first for first, _ in spans]
+    phases["covered_until"] = [after for _, after in spans]
+    phases["months"] = pd.array([months_between(first, after) for first, after in spans], dtype="Int64")
     return phases
 
 
@@ -109,10 +52,11 @@ def ajccbc_gaps() -> list[Gap]:
     phases = ajccbc_phases()
     gaps = []
     for prev, nxt in zip(phases.itertuples(), phases.iloc[1:].itertuples(), strict=False):
-        first_day, next_start = prev.covered_until, pd.Timestamp(nxt.start_date)
+        first_day, next_start = prev.covered_until, nxt.covered_from
         if next_start > first_day:
-            months = (next_start.year - first_day.year) * 12 + next_start.month - first_day.month
-            gaps.append(Gap(prev.phase_id, nxt.phase_id, first_day, next_start, months))
+            gaps.append(
+                Gap(prev.phase_id, nxt.phase_id, first_day, next_start, months_between(first_day, next_start))
+            )
     return gaps
 
 
@@ -195,8 +139,8 @@ def _row_text(row: pd.Series, lang: str) -> str:
 def engagement() -> pd.DataFrame:
     """Country × programme engagement: one row per row of any dataset that names an ASEAN member.
 
-    Columns: iso3, role, dataset, key, year, status, text_ja, text_en, source_quote. Events that
-    mirror a row of another dataset (related_dataset set) are left out, so nothing counts twice.
+    Columns: iso3, role, dataset, key, year, status, text_ja, text_en, source_quote. Each fact has
+    one home (events holds only dated items no other table owns), so nothing counts twice.
     """
     from .data import default_catalog
 
@@ -208,8 +152,6 @@ def engagement() -> pd.DataFrame:
             continue
         role = ENGAGEMENT_ROLES[(dataset, column)]
         table = load(dataset)
-        if "related_dataset" in table.columns:
-            table = table[table["related_dataset"].isna()]
         key_columns = list(catalog.resource(dataset).primary_key)
         for _, row in table.iterrows():
             code = row[column]

@@ -531,15 +531,63 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ja": "各加盟国に言及する記載の数",
     },
     "country_comparison_note": {"en": "Highlighted: {name}.", "ja": "強調：{name}。"},
-    "heading.country_dated_items": {
-        "en": "Dated items naming {name}, and their status",
-        "ja": "{name}に関する日付のある事項とその状況",
-    },
     "country_no_dated_items": {
         "en": "No dated item of the plan names {name}.",
         "ja": "{name}に言及する日付のある事項はありません。",
     },
     "country.JPN": {"en": "Japan", "ja": "日本"},
+    # --- tracker ----------------------------------------------------------------------------------
+    "whole_plan": {"en": "The plan as a whole", "ja": "プラン全体"},
+    "tracker_text": {
+        "en": "The plan dates **{n} items**: {actions} of them are the 2026 actions, dated by the plan's title, and "
+        "{others} are dated in the plan's own words (meetings, forums, support periods, approvals, activities). "
+        "Each item's status on {as_of} follows from its date, as precise as the plan gives it, and from any "
+        "outcome recorded by then with its source.",
+        "ja": "本プランで日付のある事項は**{n}件**です。うち{actions}件は表題の年（2026年）による2026年の取組、{others}件は"
+        "本文に日付のある事項（会合、フォーラム、支援期間、承認、活動）です。{as_of}時点の状況は、原文どおりの精度の日付と、"
+        "それまでに出典付きで記録された実施状況から決まります。",
+    },
+    "tracker_counts_title": {
+        "en": "Dated items by status on {as_of}",
+        "ja": "日付のある事項の状況（{as_of}時点）",
+    },
+    "tracker_timeline_title": {
+        "en": "Dated items {start}–{end}, coloured by status on {as_of}",
+        "ja": "日付のある事項（{start}〜{end}年）：{as_of}時点の状況別",
+    },
+    "tracker_timeline_note": {
+        "en": "The 2026 actions, dated only by the plan's year, are counted and listed but not drawn. "
+        "Markers sit at the start of the period the source gives; bars: periods; dashed line: the as-of date.",
+        "ja": "表題の年のみで日付づけられる2026年の取組は、件数と一覧に含め、図には描いていません。"
+        "印は原文が示す期間の初め、横棒は期間、破線は基準日。",
+    },
+    "heading.overdue": {"en": "Overdue, with nothing on record", "ja": "期限経過（実施の記録なし）"},
+    "overdue_caption": {
+        "en": "Items whose period ended before {as_of}, with no outcome recorded",
+        "ja": "{as_of}までに予定期間が終了し、実施の記録がない事項",
+    },
+    "overdue_none": {
+        "en": "Nothing is overdue on {as_of}: every item whose period has ended was held or has an outcome on record.",
+        "ja": "{as_of}時点で期限を経過した事項はありません（予定期間が終了した事項はすべて実施済みか、実施状況の記録があります）。",
+    },
+    "heading.next_days": {"en": "The next {days} days", "ja": "今後{days}日間"},
+    "next_caption": {
+        "en": "Items not yet done whose period falls, at least in part, between {as_of} and {until}",
+        "ja": "{as_of}から{until}までの間に予定期間がかかる未実施の事項",
+    },
+    "next_none": {
+        "en": "No item not yet done has its period between {as_of} and {until}.",
+        "ja": "{as_of}から{until}までの間に予定期間がかかる未実施の事項はありません。",
+    },
+    "heading.outcomes": {"en": "Recorded outcomes", "ja": "記録された実施状況"},
+    "outcomes_caption": {
+        "en": "Outcomes known on {as_of}, each with its source",
+        "ja": "{as_of}時点で判明している実施状況と出典",
+    },
+    "outcomes_none": {
+        "en": "No outcome published by {as_of} is recorded.",
+        "ja": "{as_of}までに公表された実施状況の記録はありません。",
+    },
 }
 
 for _key, _texts in REPORT_LABELS.items():
@@ -628,24 +676,22 @@ VOCABULARY_LABELS: dict[str, dict[str, dict[str, str]]] = {
         "member": {"en": "member", "ja": "メンバー"},
     },
     "status": {
-        # as the plan gives it (January 2026)
+        # on a date (workplan.tracker.STATUSES, in its order): the plan's dates against the as-of
+        # date, and recorded outcomes; held and completed are also statuses the plan gives
+        "upcoming": {"en": "upcoming", "ja": "予定（期間前）"},
+        "in_period": {"en": "in its period", "ja": "予定期間中"},
+        "overdue": {"en": "period passed; no outcome recorded", "ja": "予定期間経過（実施の記録なし）"},
         "held": {"en": "held", "ja": "実施済み"},
         "completed": {"en": "completed", "ja": "終了"},
+        "in_progress": {"en": "in progress", "ja": "進行中"},
+        "postponed": {"en": "postponed", "ja": "延期"},
+        "changed": {"en": "changed", "ja": "変更"},
+        "cancelled": {"en": "cancelled", "ja": "中止"},
+        # as the plan gives it (January 2026)
         "ongoing": {"en": "ongoing", "ja": "実施中"},
         "planned": {"en": "planned", "ja": "予定"},
         "provisional": {"en": "provisional", "ja": "暫定"},
         "member": {"en": "participating", "ja": "参加"},
-        # on a date (workplan.tracker): the plan's dates against the as-of date and recorded outcomes
-        "upcoming": {"en": "upcoming", "ja": "予定（期間前）"},
-        "in_period": {"en": "in its period", "ja": "予定期間中"},
-        "overdue": {"en": "overdue, nothing on record", "ja": "期限経過（実施の記録なし）"},
-        "in_progress": {"en": "in progress", "ja": "進行中"},
-        "postponed": {"en": "postponed", "ja": "延期"},
-        "cancelled": {"en": "cancelled", "ja": "中止"},
-        "changed": {"en": "changed", "ja": "変更"},
-        # on a date, before the tracker (workplan.analysis.status_on)
-        "due": {"en": "date passed; outcome not in the plan", "ja": "予定日経過（結果は本プランに記載なし）"},
-        "not_yet": {"en": "not yet on this date", "ja": "この時点では未実施"},
     },
     "role": {
         "forum_host": {"en": "ASEAN IVO Forum host", "ja": "ASEAN IVOフォーラム開催"},

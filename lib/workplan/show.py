@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import load
 from .countries import members_on
-from .i18n import format_date, relabel, t
+from .i18n import VOCABULARY_LABELS, format_date, header, relabel, t
 
 # --- displayable objects -------------------------------------------------------------------------
 
@@ -246,9 +246,13 @@ def table(
     if codes:
         names = country_names(lang)
         frame = frame.assign(**{c: frame[c].map(lambda v: v if pd.isna(v) else names[str(v)]) for c in codes})
-    shown = relabel(frame, lang, columns)
-    renamed = dict(zip(frame.columns, shown.columns, strict=False))
-    link_columns = {renamed.get(c, c): renamed.get(u, u) for c, u in (links or {}).items()}
+    links = dict(links or {})
+    shown = relabel(frame.drop(columns=list(links.values())), lang, columns)
+    link_columns = {}
+    for column, url_column in links.items():
+        label = t(columns[column], lang) if columns and column in columns else header(column, lang)
+        link_columns[label] = f"{label} (URL)"
+        shown[link_columns[label]] = frame[url_column].to_numpy()
     return Table(shown, caption, source or t("source_line", lang), link_columns)
 
 
@@ -337,26 +341,23 @@ def dated_items(
     end_year: int,
     lanes: Mapping[int, str],
 ) -> Parts:
-    """Dated items on one lane per pillar, each marked by its status on `as_of`, then listed.
+    """Dated items on one lane per pillar, each marked by its status on `as_of`, then listed with the
+    source of any outcome recorded for it.
 
-    items: one row per dated item with date, date_precision, end_date, end_precision, pillar_id,
-    title_ja/title_en, plan_status (as the plan gives it) and status (on `as_of`).
+    items: rows of `workplan.tracker.status(as_of)` (date, date_precision, end_date, end_precision,
+    period_end, pillar_id, title_ja/title_en, plan_status, status, source_title, source_url, …).
     """
-    from . import analysis, charts
+    from . import charts
 
     items = items.sort_values(["date", "item_id"]).reset_index(drop=True)
     plot = pd.DataFrame(
         {
             "lane": items["pillar_id"].astype(int),
             "start": items["date"],
-            "end": [
-                pd.NaT if pd.isna(e) else analysis.period_end(e, p)
-                for e, p in zip(items["end_date"], items["end_precision"], strict=True)
-            ],
+            "end": items["period_end"].where(items["end_date"].notna()),  # a bar for a stated span
             "status": items["status"].astype(str),
         }
     )
-    counts = items["status"].value_counts(sort=False)
     chart = charts.event_timeline(
         plot,
         dict(lanes),
@@ -372,34 +373,32 @@ def dated_items(
         as_of=pd.Timestamp(as_of),
         note=t("timeline_note", lang),
     )
-    listing = items[
-        [
-            "date",
-            "date_precision",
-            "end_date",
-            "end_precision",
-            "pillar_id",
-            f"title_{lang}",
-            "plan_status",
-            "status",
-        ]
-    ]
-    summary = text(
-        "status_counts_text",
-        lang,
-        as_of=date(as_of, "day", lang),
-        counts=join([f"{t(f'status.{s}', lang)} {n}" for s, n in counts.items()], lang),
-    )
+    columns = ["date", "date_precision", "end_date", "end_precision", "pillar_id", f"title_{lang}"]
+    columns += ["plan_status", "status", "source_title", "source_url"]
     return Parts(
         [
             heading("heading.dated_items", lang),
-            summary,
+            status_counts(items, lang, as_of),
             chart,
             table(
-                listing,
+                items[columns],
                 lang,
                 caption=t("dated_items_caption", lang, as_of=date(as_of, "day", lang)),
                 columns={f"title_{lang}": "event"},
+                links={"source_title": "source_url"},
+                source=t("source_line_outcomes", lang),
             ),
         ]
+    )
+
+
+def status_counts(items: pd.DataFrame, lang: str, as_of: str) -> Text:
+    """How many items have each status on `as_of`, in the status vocabulary's order."""
+    counts = items["status"].astype(str).value_counts()
+    order = [s for s in VOCABULARY_LABELS["status"] if s in counts.index]
+    return text(
+        "status_counts_text",
+        lang,
+        as_of=date(as_of, "day", lang),
+        counts=join([f"{t(f'status.{s}', lang)} {counts[s]}" for s in order], lang),
     )
