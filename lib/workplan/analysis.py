@@ -1,7 +1,9 @@
-"""Derived tables, built only from the loaded datasets (never typed by hand).
+"""Derived tables that several notebooks use, or that are too subtle to write inline, built only
+from the loaded datasets (never typed by hand). Each is tested against facts read from the source.
 
+Everything else a report shows is derived in its notebook, in plain pandas a reader can follow.
 Every function here is language-neutral: it returns both `_ja` and `_en` columns where text is
-involved; the report layer picks one.
+involved; the notebook picks one.
 """
 
 from __future__ import annotations
@@ -15,67 +17,6 @@ from .countries import members_on
 from .tracker import months_between, span
 
 PLAN_PUBLISHED = pd.Timestamp("2026-01-01")  # the plan is dated January 2026 (month precision)
-
-
-# --- structure -------------------------------------------------------------------------------------
-
-
-def structure() -> pd.DataFrame:
-    """Pillar → initiative → number of actions, one row per initiative, in plan order."""
-    initiatives = load("initiatives")
-    pillars = load("pillars")
-    counts = load("actions").groupby("initiative_id", observed=True).size().rename("actions")
-    table = initiatives.merge(pillars, on="pillar_id", suffixes=("", "_pillar"))
-    table = table.merge(counts, left_on="initiative_id", right_index=True, how="left")
-    table["actions"] = table["actions"].fillna(0).astype("Int64")
-    columns = [
-        "pillar_id",
-        "name_ja_pillar",
-        "name_en_pillar",
-        "initiative_id",
-        "name_ja",
-        "name_en",
-        "actions",
-    ]
-    return table[columns].sort_values("initiative_id").reset_index(drop=True)
-
-
-def counts_by_pillar() -> pd.DataFrame:
-    """Initiatives and actions per pillar."""
-    s = structure()
-    out = s.groupby(["pillar_id", "name_ja_pillar", "name_en_pillar"], observed=True).agg(
-        initiatives=("initiative_id", "count"), actions=("actions", "sum")
-    )
-    return out.reset_index().astype({"initiatives": "Int64", "actions": "Int64"})
-
-
-def counts_by_kind() -> pd.DataFrame:
-    """Actions per kind and pillar (long form), kinds in the vocabulary's order."""
-    actions = load("actions").merge(load("initiatives")[["initiative_id", "pillar_id"]], on="initiative_id")
-    out = actions.groupby(["kind", "pillar_id"], observed=True).size().rename("actions").reset_index()
-    return out.astype({"actions": "Int64"})
-
-
-# --- pillar 1 --------------------------------------------------------------------------------------
-
-
-def ai_principles_by_category() -> pd.DataFrame:
-    principles = load("ai_principles")
-    out = principles.groupby(
-        ["category_id", "category_order", "category_ja", "category_en"], observed=True
-    ).agg(points=("number", "count"), numbers=("number", lambda s: ", ".join(str(n) for n in s)))
-    return out.reset_index().sort_values("category_order").reset_index(drop=True)
-
-
-def friends_group(as_of: str) -> pd.DataFrame:
-    """ASEAN members on `as_of` and whether the plan lists them in the Friends Group (as of 2025-12-31)."""
-    members = members_on(as_of)
-    group = load("memberships")
-    group = group[group["body"] == "hiroshima_ai_process_friends_group"]
-    out = members[["iso3", "name_ja", "name_en", "asean_joined"]].copy()
-    out["in_group"] = out["iso3"].isin(group["iso3"]).astype("boolean")
-    out["recorded_as_of"] = group["as_of"].max()
-    return out
 
 
 # --- pillar 2 --------------------------------------------------------------------------------------
@@ -122,19 +63,6 @@ def ajccbc_gaps() -> list[Gap]:
 # --- pillar 3 --------------------------------------------------------------------------------------
 
 
-def figure(metric: str) -> pd.Series:
-    """One row of key_figures."""
-    figures = load("key_figures").set_index("metric")
-    return figures.loc[metric]
-
-
-def ivo_projects_total_check() -> dict[str, float | bool]:
-    projects = load("ivo_projects")
-    counted = int(projects["projects"].sum())
-    stated = int(figure("ivo_projects_total")["value"])
-    return {"counted": counted, "stated": stated, "agrees": counted == stated}
-
-
 def forum_hosts(as_of: str) -> pd.DataFrame:
     """Members on `as_of`, with the forums (held by `as_of`, or planned) they host."""
     forums = load("ivo_forums")
@@ -157,46 +85,6 @@ def forum_hosts(as_of: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows).astype({"forums_hosted": "Int64", "forums_upcoming": "Int64"})
-
-
-def ivo_institution_growth() -> pd.DataFrame:
-    metrics = ["ivo_founding_institutions", "ivo_member_institutions"]
-    figures = load("key_figures")
-    return figures[figures["metric"].isin(metrics)].sort_values("as_of").reset_index(drop=True)
-
-
-# --- pillar 4 --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FundAverage:
-    """The ICT Fund's average yearly contribution: derived, not stated by the source."""
-
-    cumulative_usd: float
-    first_year: int
-    last_year: int
-    years: int
-    average_usd: float
-
-
-def ict_fund_average() -> FundAverage:
-    """Cumulative contribution ÷ the years 2009 to 2025 (one per year, as the source says; 2026 is future).
-
-    The source states the fund's creation (2009), contributions every year since, and the
-    cumulative total in the plan of January 2026; it gives no yearly amounts.
-    """
-    cumulative = float(figure("ict_fund_cumulative_contribution")["value"])
-    events = load("events").set_index("event_id")
-    first_year = int(events.loc["ict_fund_creation", "date"].year)
-    last_year = PLAN_PUBLISHED.year - 1
-    years = last_year - first_year + 1
-    return FundAverage(cumulative, first_year, last_year, years, cumulative / years)
-
-
-def fund_projects_by_year_and_proposer() -> pd.DataFrame:
-    projects = load("ict_fund_projects")
-    out = projects.groupby(["approved_year", "proposer_iso3"], observed=True).size().rename("projects")
-    return out.reset_index().astype({"projects": "Int64"})
 
 
 # --- country lens -----------------------------------------------------------------------------------

@@ -288,7 +288,7 @@ class Executor:
     """Runs notebooks in fresh kernels, `jobs` at a time, each worker starting its next kernel early."""
 
     # Imported by the kernel while it waits for its notebook; the notebook imports them again (no-ops).
-    WARM_UP = "import workplan.report"
+    WARM_UP = "import workplan.analysis, workplan.charts, workplan.show"
 
     def __init__(
         self,
