@@ -929,3 +929,14 @@ def test_a_table_saved_as_unicode_text_is_refused_naming_utf16(data_copy):
     path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
     exc = load_error(data_copy, "pillars")
     assert "looks like UTF-16" in exc.problems[0].expected and "CSV UTF-8" in exc.problems[0].expected
+
+
+def test_cli_search_finds_the_same_rows_in_either_language():
+    english, japanese = _cli("search", "Open RAN"), _cli("search", "オープンRAN")
+    assert english.returncode == japanese.returncode == 0, english.stderr + japanese.stderr
+    assert (
+        english.stdout == japanese.stdout
+        and "ict_fund_projects 1 (L313): 日ASEAN Open RANシンポジウム" in english.stdout
+    )
+    assert english.stderr.strip().endswith("row(s) mention 'Open RAN'")
+    assert len(english.stdout.splitlines()) == len(set(english.stdout.splitlines()))  # each row once

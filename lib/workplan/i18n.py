@@ -625,6 +625,7 @@ VOCABULARY_LABELS: dict[str, dict[str, dict[str, str]]] = {
         "approval": {"en": "approval", "ja": "承認"},
         "activity": {"en": "activity", "ja": "活動"},
         # statements.kind
+        "title": {"en": "title", "ja": "表題"},
         "heading": {"en": "heading", "ja": "見出し"},
         "goal": {"en": "goal", "ja": "目標"},
         "context": {"en": "context", "ja": "背景"},
