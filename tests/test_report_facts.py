@@ -298,10 +298,17 @@ def test_tracker_overdue_and_next_days_follow_the_precision_of_each_date():
     parts = run_notebook("tracker.ipynb", lang="en", as_of="2026-01-31")
     ahead = table(
         parts,
-        "Items not yet done whose period falls, at least in part, between 31 January 2026 and 1 May 2026",
+        "Items not yet done whose period begins or ends between 31 January 2026 and 1 May 2026",
     )
     assert "Hiroshima AI Process Friends Group in-person meeting" in ahead["Item"].tolist()
     assert "ASEAN IVO Forum 2026" not in ahead["Item"].tolist()  # November 2026: beyond 90 days
+    november = run_notebook("tracker.ipynb", lang="en", as_of="2026-11-27")
+    due = table(
+        november,
+        "Items not yet done whose period begins or ends between 27 November 2026 and 25 February 2027",
+    )
+    assert "ASEAN IVO Forum 2026" in due["Item"].tolist()  # November 2026 ends within the window
+    assert "Share AI use cases and best practices." in due["Item"].tolist()  # "2026": ends 31 December
     late = run_notebook("tracker.ipynb", lang="en", as_of="2027-01-01")
     overdue = table(late, "Items whose period ended before 1 January 2027, with no outcome recorded")
     assert "ASEAN IVO Forum 2026" in overdue["Item"].tolist()

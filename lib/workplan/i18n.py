@@ -572,12 +572,12 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     },
     "heading.next_days": {"en": "The next {days} days", "ja": "今後{days}日間"},
     "next_caption": {
-        "en": "Items not yet done whose period falls, at least in part, between {as_of} and {until}",
-        "ja": "{as_of}から{until}までの間に予定期間がかかる未実施の事項",
+        "en": "Items not yet done whose period begins or ends between {as_of} and {until}",
+        "ja": "{as_of}から{until}までの間に予定期間が始まる、または終わる未実施の事項",
     },
     "next_none": {
-        "en": "No item not yet done has its period between {as_of} and {until}.",
-        "ja": "{as_of}から{until}までの間に予定期間がかかる未実施の事項はありません。",
+        "en": "No item not yet done has its period begin or end between {as_of} and {until}.",
+        "ja": "{as_of}から{until}までの間に予定期間が始まる、または終わる未実施の事項はありません。",
     },
     "heading.outcomes": {"en": "Recorded outcomes", "ja": "記録された実施状況"},
     "outcomes_caption": {

@@ -66,7 +66,12 @@ class Table:
                 url = row[self.links[column]] if column in self.links else None
                 if isinstance(url, str) and SAFE_URL.match(url):
                     text = f'<a href="{html.escape(url, quote=True)}">{text}</a>'
-                cells.append(f"<td>{text}</td>")
+                # A cell holding a long unbroken run (an address) may break it rather than run past
+                # the page; other cells keep their words whole.
+                long_run = any(len(word) > 40 for word in cell_text(row[column]).split())
+                cells.append(
+                    f'<td style="overflow-wrap: anywhere;">{text}</td>' if long_run else f"<td>{text}</td>"
+                )
             rows.append(f"<tr>{''.join(cells)}</tr>")
         return (
             # tex2jax_ignore: JupyterLab typesets $…$ in HTML outputs as mathematics otherwise.
@@ -375,6 +380,10 @@ def dated_items(
     )
     columns = ["date", "date_precision", "end_date", "end_precision", "pillar_id", f"title_{lang}"]
     columns += ["plan_status", "status", "source_title", "source_url"]
+    if items["end_date"].isna().all():  # no period among them: no empty End column
+        columns = [c for c in columns if c not in ("end_date", "end_precision")]
+    if items["source_url"].isna().all():  # no outcome recorded for any of them
+        columns = [c for c in columns if c not in ("source_title", "source_url")]
     return Parts(
         [
             heading("heading.dated_items", lang),
@@ -385,7 +394,7 @@ def dated_items(
                 lang,
                 caption=t("dated_items_caption", lang, as_of=date(as_of, "day", lang)),
                 columns={f"title_{lang}": "event"},
-                links={"source_title": "source_url"},
+                links={"source_title": "source_url"} if "source_url" in columns else None,
                 source=t("source_line_outcomes", lang),
             ),
         ]
