@@ -264,8 +264,11 @@ def table(
 # --- what every report repeats -----------------------------------------------------------------------
 
 
-def commitments(initiatives: pd.DataFrame, actions: pd.DataFrame, lang: str) -> Parts:
-    """Each initiative with its actions, their kind and the plan's examples (a pillar's commitments)."""
+def commitments(pillar: int, lang: str) -> Parts:
+    """What the pillar commits to in 2026: each initiative with its actions, their kind and the
+    plan's examples."""
+    initiatives = load("initiatives").query("pillar_id == @pillar")
+    actions = load("actions").query("initiative_id in @initiatives.initiative_id")
     lines_md: list[str] = []
     lines_plain: list[str] = []
     for initiative in initiatives.itertuples():
@@ -330,6 +333,20 @@ def member_tiles(
                 str(captions.get(c, "—")) if c in members else t("not_member_short", lang) for c in codes
             ],
         }
+    )
+
+
+def engagement_map(totals: pd.Series, lang: str, as_of: str, highlight: str | None = None) -> Any:
+    """How often the plan names each member on `as_of` (totals: iso3 → rows), as a tile map."""
+    from . import charts
+
+    return charts.tile_map(
+        member_tiles(totals, totals.astype(str), lang, as_of),
+        lang=lang,
+        title=t("engagement_map_title", lang),
+        data=totals.rename("engagements").reset_index().astype({"iso3": "string"}),
+        legend_title=t("engagement_map_legend", lang, as_of=date(as_of, "day", lang)),
+        highlight=highlight,
     )
 
 
