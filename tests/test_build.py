@@ -48,20 +48,20 @@ def full_build(tmp_path_factory):
 def test_every_report_of_the_matrix_is_built_in_both_languages(full_build):
     out = full_build["out"]
     specs = report_matrix()
-    assert len(specs) == 32
+    assert len(specs) == 34
     for spec in specs:
         for rel in spec.outputs:
             assert (out / rel).stat().st_size > 1000, rel
-    assert len(list(out.glob("*/*.html"))) == 32
+    assert len(list(out.glob("*/*.html"))) == 34
     assert {p.parent.name for p in out.glob("*/*.html")} == {"en", "ja"}
 
 
 def test_build_prints_one_line_per_report_and_a_summary(full_build):
     stdout = full_build["result"].stdout
-    lines = [line for line in stdout.splitlines() if re.match(r"\[\s*\d+/32\] ", line)]
-    assert len(lines) == 32
+    lines = [line for line in stdout.splitlines() if re.match(r"\[\s*\d+/34\] ", line)]
+    assert len(lines) == 34
     assert all(re.search(r"ok\s+\d+\.\d s$", line) for line in lines)
-    assert re.search(r"^32 built, 0 up to date, 0 failed in \d+\.\d s$", stdout, re.M)
+    assert re.search(r"^34 built, 0 up to date, 0 failed in \d+\.\d s$", stdout, re.M)
 
 
 def test_no_missing_glyph_or_any_warning_anywhere(full_build):
@@ -118,7 +118,7 @@ def test_index_links_every_report_in_both_languages_and_the_data(full_build):
 def test_manifest_records_every_report(full_build):
     manifest = json.loads((full_build["out"] / "manifest.json").read_text(encoding="utf-8"))
     assert set(manifest["inputs"]) == {"data", "library", "dependencies"}
-    assert len(manifest["reports"]) == 32
+    assert len(manifest["reports"]) == 34
     for key, entry in manifest["reports"].items():
         assert entry["status"] == "ok"
         assert entry["outputs"] == [f"{key}.ipynb", f"{key}.html"]
@@ -142,7 +142,7 @@ def test_executed_notebooks_keep_code_and_parameters(full_build):
 def test_a_build_with_nothing_changed_starts_no_kernel(full_build):
     result = run_build(full_build["out"], full_build["notebooks"])
     assert result.returncode == 0, result.stderr
-    assert re.search(r"nothing to build: 32 report\(s\) up to date", result.stdout)
+    assert re.search(r"nothing to build: 34 report\(s\) up to date", result.stdout)
     assert "[1/" not in result.stdout
 
 
@@ -169,4 +169,4 @@ def test_changing_one_notebook_rebuilds_only_its_reports(full_build):
     assert result.returncode == 0, result.stderr
     rebuilt = sorted(re.findall(r"\] (\S+)\s+ok", result.stdout))
     assert rebuilt == ["en/pillar4", "ja/pillar4"]
-    assert "2 built, 30 up to date, 0 failed" in result.stdout
+    assert "2 built, 32 up to date, 0 failed" in result.stdout

@@ -26,10 +26,6 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Source: MIC, Japan–ASEAN Digital Work Plan 2026 (January 2026); {what} derived by workplan.",
         "ja": "出典：総務省「日ASEANデジタルワークプラン2026」（2026年1月）。{what}はworkplanによる算出。",
     },
-    "source_line_outside": {
-        "en": "Sources: MIC, Japan–ASEAN Digital Work Plan 2026 (January 2026); ASEAN membership dates: ASEAN Secretariat.",
-        "ja": "出典：総務省「日ASEANデジタルワークプラン2026」（2026年1月）、ASEAN加盟日はASEAN事務局による。",
-    },
     "source_line_outcomes": {
         "en": "Sources: MIC, Japan–ASEAN Digital Work Plan 2026 (January 2026); recorded outcomes: the sources listed with them.",
         "ja": "出典：総務省「日ASEANデジタルワークプラン2026」（2026年1月）。実施状況は各記録に示した出典による。",
@@ -47,7 +43,6 @@ LABELS: dict[str, dict[str, str]] = {
     "date": {"en": "Date", "ja": "日付"},
     "pillar": {"en": "Pillar", "ja": "柱"},
     "pillar_id": {"en": "Pillar", "ja": "柱"},
-    "initiative": {"en": "Initiative", "ja": "取組"},
     "initiatives": {"en": "Initiatives", "ja": "取組"},
     "action": {"en": "Action", "ja": "活動"},
     "actions": {"en": "Actions", "ja": "活動"},
@@ -254,8 +249,6 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "READMEに記載しています。日付は原文の精度（年のみ・月まで）のまま示しています。",
     },
     "key_figures_caption": {"en": "Headline figures, with the words of the source", "ja": "主要な数値と原文"},
-    "derived": {"en": "Derived", "ja": "算出値"},
-    "derived_mark": {"en": "**Derived:**", "ja": "**算出値：**"},
     # --- dated items and their status on the as-of date ------------------------------------------
     "timeline_title": {
         "en": "Dated items {start}–{end}, by status on {as_of}",
@@ -572,12 +565,12 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     },
     "heading.next_days": {"en": "The next {days} days", "ja": "今後{days}日間"},
     "next_caption": {
-        "en": "Items not yet done whose period falls, at least in part, between {as_of} and {until}",
-        "ja": "{as_of}から{until}までの間に予定期間がかかる未実施の事項",
+        "en": "Items not yet done whose period begins or ends between {as_of} and {until}",
+        "ja": "{as_of}から{until}までの間に予定期間が始まる、または終わる未実施の事項",
     },
     "next_none": {
-        "en": "No item not yet done has its period between {as_of} and {until}.",
-        "ja": "{as_of}から{until}までの間に予定期間がかかる未実施の事項はありません。",
+        "en": "No item not yet done has its period begin or end between {as_of} and {until}.",
+        "ja": "{as_of}から{until}までの間に予定期間が始まる、または終わる未実施の事項はありません。",
     },
     "heading.outcomes": {"en": "Recorded outcomes", "ja": "記録された実施状況"},
     "outcomes_caption": {

@@ -73,6 +73,15 @@ NOTEBOOKS: dict[str, NotebookSpec] = {
             "ja": "日ASEAN ICT基金と直近の実績、会合・対話の枠組み。",
         },
     ),
+    "tracker": NotebookSpec(
+        "tracker.ipynb",
+        ("lang", "as_of"),
+        {"en": "Tracker: the plan against what happened", "ja": "進捗トラッカー：プランと実施状況"},
+        {
+            "en": "Every dated item and its status on the as-of date: what is overdue, what comes next, recorded outcomes.",
+            "ja": "日付のある全事項の基準日時点の状況：期限経過、今後の予定、記録された実施状況。",
+        },
+    ),
     "country": NotebookSpec(
         "country.ipynb",
         ("lang", "as_of", "country"),
@@ -126,7 +135,7 @@ def report_matrix(
     """Every report of a full build, in a stable order; each parameter set checked against its notebook."""
     specs: list[ReportSpec] = []
     for lang in LANGS:
-        for key in ("overview", *PILLAR_NOTEBOOKS.values()):
+        for key in ("overview", *PILLAR_NOTEBOOKS.values(), "tracker"):
             nb = NOTEBOOKS[key]
             params: dict[str, Any] = {"lang": lang, "as_of": as_of}
             pillar = next((p for p, k in PILLAR_NOTEBOOKS.items() if k == key), None)
