@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: reports test lab lint check baseline bench lock clean
+.PHONY: reports test lab lint check baseline bench mutation lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -37,10 +37,13 @@ baseline: $(STAMP)  ## re-execute the committed notebooks (nbval baseline) in pl
 bench: $(STAMP)  ## compare the build with a plain papermill + nbconvert loop
 	$(BIN)/python benchmarks/bench_build.py --write-readme $(ARGS)
 
+mutation: $(STAMP)  ## mutation testing of the logic modules, one after the other (slow; not part of test): MODULES="tracker data" JOBS=1
+	$(BIN)/python tests/mutate.py $(if $(JOBS),--jobs $(JOBS)) $(MODULES)
+
 lock: $(STAMP)  ## refresh requirements.lock from the current environment
 	{ echo "# Every package of the project's environment, pinned (direct pins live in pyproject.toml)."; \
 	  echo "# Regenerate with: make lock"; \
 	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^workplan'; } > requirements.lock
 
 clean:
-	rm -rf $(VENV) reports/*/ reports/index.html reports/manifest.json
+	rm -rf $(VENV) .mutation reports/*/ reports/index.html reports/manifest.json

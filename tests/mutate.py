@@ -1,0 +1,206 @@
+"""Mutation testing of the modules that hold the project's logic (make mutation; see tests/README.md).
+
+    python tests/mutate.py                 # every module below, one after the other
+    python tests/mutate.py tracker data    # some of them
+    python tests/mutate.py --jobs 1 build  # fewer parallel test processes on a shared machine
+
+mutmut changes one thing at a time in a module (a `<` into `<=`, a constant, a string, a removed
+call...) and runs the tests that reach the changed function; a mutant "survives" when they all still
+pass. Each module is checked by its own, fast tests (not the whole suite).
+
+mutmut names a module from its path under `./`, `src/` or `source/`, while the library lives in
+`lib/` (fixed by the project's layout). So each run works in a scratch folder, .mutation/<module>/
+(git-ignored), where `src` points to `lib` and every other top-level entry of the project points to
+the real one; mutmut copies them into .mutation/<module>/mutants/ and tests there. The scratch folder
+is made afresh on every run and kept afterwards, to look at the survivors:
+
+    cd .mutation/tracker && ../../.venv/bin/mutmut show <mutant name>
+
+Every mutant runs in a fresh process forked from one that has imported only third-party packages
+(process_isolation = forkserver): the loader caches validated tables per process and the tests keep
+module-level tables, so a mutant tested in a process that had already loaded the data with the
+original code would not really be tested.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRATCH = ROOT / ".mutation"
+TARGET = 0.80  # the share of mutants each module's tests must kill
+
+# Imported once by the process every mutant's process is forked from: heavy and free of project state.
+PRELOAD = [
+    "numpy",
+    "pandas",
+    "pandera.pandas",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "hypothesis",
+    "pytest",
+    "xdist.plugin",
+    "nbval.plugin",
+    "nbformat",
+    "jinja2",
+]
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module to mutate, the functions of it that count (all when empty) and the tests that check it."""
+
+    path: str  # relative to lib/
+    tests: tuple[str, ...]
+    functions: tuple[str, ...] = ()  # mutmut's mangled names: x_plan, xǁCatalogǁload
+
+
+MODULES: dict[str, Module] = {
+    "countries": Module("workplan/countries.py", ("tests/test_country_lens.py", "tests/test_analysis.py")),
+    "analysis": Module("workplan/analysis.py", ("tests/test_analysis.py", "tests/test_country_lens.py")),
+    "tracker": Module("workplan/tracker.py", ("tests/test_tracker.py", "tests/test_analysis.py")),
+    "data": Module("workplan/data.py", ("tests/test_data.py", "tests/test_data_errors.py")),
+    "digest": Module("workplan/digest.py", ("tests/test_build_steps.py",)),
+    "build": Module(
+        "workplan/build.py",
+        ("tests/test_build_steps.py",),
+        functions=("x_shared_digest", "x_input_hash", "x_plan"),
+    ),
+}
+
+# mutmut's exit codes (mutmut.stats.status_by_exit_code): which count as killed.
+SPINNER = "".join(chr(c) for c in range(0x2800, 0x2900))  # mutmut's progress glyphs
+KILLED = {1, 3, -24, 24, 152, 255, 36}  # a failing test, an internal pytest error, a timeout
+SURVIVED = {0}
+
+
+def scratch_for(name: str, module: Module) -> Path:
+    """A fresh .mutation/<name>/ with src -> lib and the project's other top-level entries linked."""
+    folder = SCRATCH / name
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.split()
+    # Everything tracked at the top but the library (src), the settings (written below) and reports/ (built).
+    top = sorted({p.split("/")[0] for p in tracked} - {"lib", "pyproject.toml", ".gitignore", "reports"})
+    for entry in top:
+        (folder / entry).symlink_to(ROOT / entry)
+    (folder / "src").symlink_to(ROOT / "lib")
+    (SCRATCH / ".gitignore").write_text("*\n", encoding="utf-8")
+    preload = folder / "preload.txt"
+    preload.write_text("\n".join(PRELOAD) + "\n", encoding="utf-8")
+    settings = {
+        "source_paths": ["src/workplan"],
+        "only_mutate": [f"src/{module.path}"],
+        "also_copy": [e for e in top if e != "tests"],  # mutmut copies tests/ and pyproject.toml itself
+        "pytest_add_cli_args_test_selection": list(module.tests),
+        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-p", "no:xdist", "-q"],
+        "process_isolation": "forkserver",
+        "forkserver_warmup": "import",
+        "preload_modules_file": str(preload),
+        "use_git_change_detection": False,
+    }
+    lines = ["", "[tool.mutmut]"] + [f"{key} = {json.dumps(value)}" for key, value in settings.items()]
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    (folder / "pyproject.toml").write_text(text + "\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def results(folder: Path, module: Module) -> dict[str, int]:
+    """Each counted mutant's exit code, from the file mutmut keeps beside the mutated module."""
+    meta = json.loads((folder / "mutants" / "src" / f"{module.path}.meta").read_text(encoding="utf-8"))
+    codes = meta["exit_code_by_key"]
+    if not module.functions:
+        return codes
+    return {
+        key: code
+        for key, code in codes.items()
+        if any(fnmatch.fnmatch(key.rsplit(".", 1)[-1], f"{f}__mutmut_*") for f in module.functions)
+    }
+
+
+def follow(command: list[str], folder: Path, env: dict[str, str], log: Path) -> int:
+    """Run mutmut with its whole output in `log`; show its steps and, every half minute, its progress."""
+    shown_at = 0.0
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(
+            command, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        assert process.stdout is not None
+        for raw in process.stdout:
+            out.write(raw)
+            # mutmut redraws a spinner with carriage returns: keep the last state of each line.
+            line = raw.rstrip("\n").split("\r")[-1].strip()
+            if not line or line[0] in SPINNER and "/" not in line or line[0] in "🎉🙁🫥⏰🤔🔇🧙":
+                continue
+            if line[0] in SPINNER:  # "⠧ 41/53  🎉 34 🫥 0 ..." : killed, no tests, timeout, ... survived
+                if time.monotonic() - shown_at < 30:
+                    continue
+                shown_at = time.monotonic()
+            print(f"   {line}", flush=True)
+        return process.wait()
+
+
+def run(name: str, module: Module, jobs: int) -> tuple[int, int, list[str]]:
+    folder = scratch_for(name, module)
+    env = dict(os.environ)
+    # Tests that start a Python process (the CLI, a kernel) import the mutated copy, not lib/. The folder
+    # must exist before mutmut starts: Python skips, for good, a path entry it found missing.
+    mutated = folder / "mutants" / "src"
+    mutated.mkdir(parents=True)
+    env["PYTHONPATH"] = str(mutated)
+    mutmut = Path(sys.executable).with_name("mutmut")
+    command = [str(mutmut), "run", "--max-children", str(jobs)]
+    if module.functions:
+        command += [f"workplan.{Path(module.path).stem}.{f}__mutmut_*" for f in module.functions]
+    print(f"== {name}: mutating lib/{module.path} against {', '.join(module.tests)}", flush=True)
+    log = folder / "mutmut.log"
+    code = follow(command, folder, env, log)
+    if code != 0:
+        raise SystemExit(f"mutmut stopped for {name} (exit {code}); its output is in {log.relative_to(ROOT)}")
+    codes = results(folder, module)
+    killed = sum(code in KILLED for code in codes.values())
+    survivors = sorted(key for key, code in codes.items() if code not in KILLED)
+    return killed, len(codes), survivors
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("modules", nargs="*", metavar="MODULE", help=f"some of: {', '.join(MODULES)}")
+    parser.add_argument("--jobs", type=int, default=2, help="test processes at once (default 2)")
+    args = parser.parse_args(argv)
+    unknown = [m for m in args.modules if m not in MODULES]
+    if unknown:
+        parser.error(f"unknown module(s) {', '.join(unknown)}: expected some of {', '.join(MODULES)}")
+    chosen = args.modules or list(MODULES)
+    scores = {}
+    for name in chosen:
+        scores[name] = run(name, MODULES[name], args.jobs)
+    print("\nmodule      killed/total  score")
+    below = []
+    for name, (killed, total, survivors) in scores.items():
+        share = killed / total if total else 0.0
+        print(f"{name:<11} {killed:>6}/{total:<6} {share:6.1%}")
+        for key in survivors:
+            print(f"    not killed: {key}")
+        if share < TARGET:
+            below.append(name)
+    if below:
+        print(f"below the target of {TARGET:.0%}: {', '.join(below)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
