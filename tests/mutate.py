@@ -19,7 +19,9 @@ is made afresh on every run and kept afterwards, to look at the survivors:
 Every mutant runs in a fresh process forked from one that has imported only third-party packages
 (process_isolation = forkserver): the loader caches validated tables per process and the tests keep
 module-level tables, so a mutant tested in a process that had already loaded the data with the
-original code would not really be tested.
+original code would not really be tested. For the same reason every mutant faces all the tests
+chosen for its module, not only those that called the mutated function themselves
+(tests/mutation_conftest.py).
 """
 
 from __future__ import annotations
@@ -97,13 +99,15 @@ def scratch_for(name: str, module: Module) -> Path:
     for entry in top:
         (folder / entry).symlink_to(ROOT / entry)
     (folder / "src").symlink_to(ROOT / "lib")
+    shutil.copy(ROOT / "tests" / "mutation_conftest.py", folder / "conftest.py")
     (SCRATCH / ".gitignore").write_text("*\n", encoding="utf-8")
     preload = folder / "preload.txt"
     preload.write_text("\n".join(PRELOAD) + "\n", encoding="utf-8")
     settings = {
         "source_paths": ["src/workplan"],
         "only_mutate": [f"src/{module.path}"],
-        "also_copy": [e for e in top if e != "tests"],  # mutmut copies tests/ and pyproject.toml itself
+        # mutmut copies tests/ and pyproject.toml itself
+        "also_copy": [e for e in top if e != "tests"] + ["conftest.py"],
         "pytest_add_cli_args_test_selection": list(module.tests),
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-p", "no:xdist", "-q"],
         "process_isolation": "forkserver",
