@@ -1,4 +1,9 @@
-"""Content hashes of the project's inputs (light: standard library only)."""
+"""Content hashes of the project's inputs, and the record of which data files a process read.
+
+Light: standard library only. The loader calls `record_read` for every table, schema entry and
+file it reads; the build collects `READS` from each report's kernel after the notebook ran, keeps
+the list in the manifest, and rebuilds a report only when something it read changed.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,20 @@ from pathlib import Path
 
 # Set by the build for its kernels: the digest of a data folder it has just validated.
 VALIDATED_ENV = "WORKPLAN_VALIDATED_DATA"
+
+SCHEMA_FILE = "datapackage.json"
+
+# What this process has read from the data folder: file paths relative to it ("ivo_forums.csv",
+# "raw/….txt") and schema entries ("datapackage.json#ivo_forums").
+READS: set[str] = set()
+
+
+def record_read(path: str, resource: str | None = None) -> None:
+    """Note that this process read the data file `path` (relative to the data folder) and, for a table,
+    its entry `resource` in datapackage.json."""
+    READS.add(path)
+    if resource is not None:
+        READS.add(f"{SCHEMA_FILE}#{resource}")
 
 
 def hash_files(paths: list[Path], root: Path) -> str:

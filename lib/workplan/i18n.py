@@ -502,3 +502,171 @@ for _vocab, _values in VOCABULARY_LABELS.items():
         if _key in LABELS:
             raise ValueError(f"label {_key!r} is defined twice in workplan.i18n")
         LABELS[_key] = _texts
+
+
+# --- site and build -----------------------------------------------------------------------------------
+# Labels of the index page, the report navigation and the data downloads (owned by the build).
+
+SITE_LABELS: dict[str, dict[str, str]] = {
+    "site.project": {
+        "en": "Japan–ASEAN Digital Work Plan 2026 — analysis reports",
+        "ja": "日ASEANデジタルワークプラン2026 — 分析レポート",
+    },
+    "site.as_of": {"en": "Reports as of {date}", "ja": "{date}時点のレポート"},
+    "site.as_of_each": {"en": "As of {date}", "ja": "{date}時点"},
+    "site.report": {"en": "Report", "ja": "レポート"},
+    "site.notebook": {"en": "Notebook", "ja": "ノートブック"},
+    "site.failed": {"en": "last build failed: previous version", "ja": "前回のビルドに失敗：以前の版"},
+    "site.interrupted": {
+        "en": "last build interrupted: previous version",
+        "ja": "前回のビルドは中断：以前の版",
+    },
+}
+
+for _key, _texts in SITE_LABELS.items():
+    if _key in LABELS:
+        raise ValueError(f"label {_key!r} is defined twice in workplan.i18n")
+    LABELS[_key] = _texts
+
+# Column headers of the data downloads (the Excel workbook): a column's name without its _ja/_en
+# suffix → English and Japanese. A field's own `title`/`title_ja` in datapackage.json wins.
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "acronym": ("Acronym", "略称"),
+    "action_id": ("Action ID", "活動ID"),
+    "activity": ("Activity", "活動"),
+    "activity_id": ("Activity no.", "活動番号"),
+    "ai_principle_number": ("AI statement point", "AI共同声明の項目番号"),
+    "approved_year": ("Year approved", "承認年"),
+    "as_of": ("As of", "時点"),
+    "as_of_precision": ("Precision of as of", "時点の精度"),
+    "asean_joined": ("Joined ASEAN", "ASEAN加盟日"),
+    "basis_doc_id": ("Basis document ID", "基本文書ID"),
+    "body": ("Body", "組織"),
+    "category": ("Category", "分類"),
+    "category_id": ("Category ID", "分類ID"),
+    "category_order": ("Category order", "分類の順序"),
+    "channel_id": ("Channel ID", "枠組みID"),
+    "city": ("City", "都市"),
+    "city_ja_source": ("Source of the Japanese city name", "都市名（日本語）の出所"),
+    "component_number": ("Component no.", "構成要素の番号"),
+    "continuity": ("New or continued", "新規・継続"),
+    "country_en_as_printed": ("Country as printed", "国名（原文表記）"),
+    "country_iso3": ("Country (ISO3)", "国（ISO3）"),
+    "date": ("Date", "日付"),
+    "date_precision": ("Precision of date", "日付の精度"),
+    "description": ("Description", "説明"),
+    "doc_id": ("Document ID", "文書ID"),
+    "duration_years": ("Duration (years)", "期間（年）"),
+    "element_id": ("Element ID", "要素ID"),
+    "element_type": ("Element type", "要素の種類"),
+    "end_date": ("End date", "終了日"),
+    "end_precision": ("Precision of end date", "終了日の精度"),
+    "event_id": ("Event ID", "事項ID"),
+    "examples": ("Examples", "例"),
+    "expansion": ("Expansion", "正式名称"),
+    "expansion_en_source": ("Source of the English expansion", "正式名称（英語）の出所"),
+    "expansion_ja_source": ("Source of the Japanese expansion", "正式名称（日本語）の出所"),
+    "field": ("Field", "分野"),
+    "first_seen": ("First occurs in", "初出の箇所"),
+    "fiscal_year": ("Fiscal year", "年度"),
+    "format": ("Format", "開催形式"),
+    "frequency": ("Frequency", "頻度"),
+    "frequency_precision": ("Precision of frequency", "頻度の精度"),
+    "funder": ("Funder", "支援主体"),
+    "group": ("Group", "グループ"),
+    "group_order": ("Group order", "グループの順序"),
+    "heading": ("Heading", "見出し"),
+    "hiroshima_element_id": ("Hiroshima AI Process element", "広島AIプロセスの要素"),
+    "initiative_id": ("Initiative ID", "取組ID"),
+    "iso2": ("ISO alpha-2", "ISO 2文字コード"),
+    "iso3": ("ISO alpha-3", "ISO 3文字コード"),
+    "item_id": ("Item ID", "項目ID"),
+    "item_order": ("Item order", "項目の順序"),
+    "item_type": ("Item type", "項目の種類"),
+    "japan_role": ("Japan's role", "日本の役割"),
+    "kind": ("Kind", "種類"),
+    "label": ("Label", "ラベル"),
+    "level": ("Level", "レベル"),
+    "list_id": ("List ID", "リストID"),
+    "list_name": ("List name", "リスト名"),
+    "list_non_exhaustive": ("List ends with etc.", "リストが「等」で終わる"),
+    "mention_id": ("Mention ID", "言及ID"),
+    "metric": ("Metric", "指標"),
+    "month": ("Month", "月"),
+    "name": ("Name", "名称"),
+    "name_ja_source": ("Source of the Japanese name", "名称（日本語）の出所"),
+    "non_exhaustive": ("Non-exhaustive (etc.)", "例示（「等」）"),
+    "note": ("Note", "注記"),
+    "number": ("No.", "番号"),
+    "number_in_pillar": ("No. in pillar", "柱内の番号"),
+    "occasion": ("Occasion", "機会"),
+    "online_wording": ("Online wording", "オンライン開催の表記"),
+    "order": ("Order", "順序"),
+    "order_in_initiative": ("Order in initiative", "取組内の順序"),
+    "organisers": ("Organisers", "主催"),
+    "outside_source": ("Outside source", "外部出典"),
+    "participants": ("Participants", "出席者"),
+    "partner": ("Partner", "パートナー"),
+    "partner_iso3": ("Partner (ISO3)", "パートナー国（ISO3）"),
+    "partner_name": ("Partner name", "パートナー国名"),
+    "phase2_note": ("Phase II note", "フェーズⅡの注記"),
+    "phase2_projects": ("Phase II projects", "フェーズⅡの件数"),
+    "phase2_source_quote": ("Phase II source wording", "フェーズⅡの原文"),
+    "phase_id": ("Phase ID", "期ID"),
+    "phase_order": ("Phase order", "期の順序"),
+    "pillar_id": ("Pillar", "柱"),
+    "place": ("Place", "場所"),
+    "place_iso3": ("Place (ISO3)", "場所（ISO3）"),
+    "project_id": ("Project no.", "案件番号"),
+    "projects": ("Projects", "件数"),
+    "proposer": ("Proposer", "提案国"),
+    "proposer_iso3": ("Proposer (ISO3)", "提案国（ISO3）"),
+    "related_dataset": ("Related table", "関連する表"),
+    "related_id": ("Related row", "関連する行"),
+    "research_id": ("Research no.", "研究番号"),
+    "section_id": ("Section of the source", "原文の箇所"),
+    "source_quote": ("Source wording", "原文"),
+    "start_date": ("Start date", "開始日"),
+    "start_precision": ("Precision of start date", "開始日の精度"),
+    "statement_id": ("Statement ID", "記述ID"),
+    "status": ("Status", "状況"),
+    "summary": ("Summary", "概要"),
+    "target_order": ("Target order", "対象の順序"),
+    "text": ("Text", "内容"),
+    "text_en_source": ("Source of the English text", "内容（英語）の出所"),
+    "text_source": ("How the text was taken", "内容の取り方"),
+    "theme_order": ("Theme order", "テーマの順序"),
+    "tile_col": ("Tile map column", "タイル地図の列"),
+    "tile_row": ("Tile map row", "タイル地図の行"),
+    "title": ("Title", "名称"),
+    "title_en_source": ("Source of the English title", "名称（英語）の出所"),
+    "total_cost_status": ("Total cost status", "総事業費の状況"),
+    "unit": ("Unit", "単位"),
+    "value": ("Value", "値"),
+    "value_status": ("Value status", "値の性格"),
+    "wording": ("Wording", "表記"),
+    "year": ("Year", "年"),
+    # the record of what happened (data/outcomes.csv)
+    "outcome_id": ("Outcome ID", "実績ID"),
+    "source_title": ("Source title", "出典の題名"),
+    "source_publisher": ("Source publisher", "出典の発行者"),
+    "source_url": ("Source address", "出典のURL"),
+    "source_date": ("Source date", "出典の日付"),
+}
+
+_LANGUAGE_SUFFIXES = {"_ja": (" (Japanese)", "（日本語）"), "_en": (" (English)", "（英語）")}
+
+
+def column_label(field: dict[str, Any]) -> str:
+    """'English / 日本語' header of a data column, from its datapackage.json field."""
+    if field.get("title") and field.get("title_ja"):
+        return f"{field['title']} / {field['title_ja']}"
+    name = field["name"]
+    suffix_en = suffix_ja = ""
+    for suffix, (en, ja) in _LANGUAGE_SUFFIXES.items():
+        if name.endswith(suffix) and name.removesuffix(suffix) in COLUMN_LABELS:
+            name, suffix_en, suffix_ja = name.removesuffix(suffix), en, ja
+    if name not in COLUMN_LABELS:
+        return field["name"]
+    en, ja = COLUMN_LABELS[name]
+    return f"{en}{suffix_en} / {ja}{suffix_ja}"
