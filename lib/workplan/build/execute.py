@@ -26,7 +26,9 @@ KERNEL_DISPLAY_NAME = "Python (workplan)"
 DEFAULT_TIMEOUT = 300  # seconds per cell
 
 # Imported by a kernel while it waits for its report; the notebook imports them again (no-ops).
-WARM_UP = "import pandas, matplotlib.pyplot, workplan.analysis, workplan.charts"
+# Not matplotlib.pyplot: importing it configures the shell's figure display, which a notebook that
+# never imports it does not have (papermill's kernel would show its outputs differently).
+WARM_UP = "import pandas, matplotlib, workplan.analysis, workplan.charts"
 
 # Asked of the kernel after the notebook ran: what it read from the data folder.
 READS_EXPRESSION = "sorted(__import__('workplan.digest').digest.READS)"
@@ -85,6 +87,23 @@ class Executor:
         self.notebook_dir = notebook_dir
         self.validated_digest = validated_digest
         self.kernels: set[Kernel] = set()
+        self.fork_server: Any = None  # see forkserver.py; None: kernels start the ordinary way
+
+    async def start_fork_server(self) -> str | None:
+        """Start the server that forks warm kernels; None if done, else why kernels start the ordinary way."""
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        from .forkserver import ForkServer, kernel_interpreter
+
+        interpreter = kernel_interpreter(KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv)
+        if interpreter is None:
+            return f"the {KERNEL_NAME} kernel is not started with ipykernel_launcher"
+        try:
+            env = kernel_env(self.data_dir, self.validated_digest)
+            self.fork_server = await ForkServer.start(interpreter, env, self.notebook_dir)
+        except (OSError, RuntimeError) as exc:
+            return str(exc)
+        return None
 
     async def start_kernel(self) -> Kernel:
         """A kernel that has answered (and, with warm-up, imported the library); KernelStartError if none."""
@@ -93,6 +112,10 @@ class Executor:
         attempt = 1
         while True:
             km = SocketFileKernelManager(kernel_name=KERNEL_NAME)
+            if self.fork_server is not None:
+                from .forkserver import use_fork_server
+
+                use_fork_server(km, self.fork_server)
             kernel = Kernel(km, None)
             self.kernels.add(kernel)
             try:
@@ -134,6 +157,9 @@ class Executor:
 
     async def stop_all(self) -> None:
         await asyncio.gather(*(self.stop_kernel(k) for k in list(self.kernels)))
+        if self.fork_server is not None:
+            server, self.fork_server = self.fork_server, None
+            await server.stop()
 
     async def execute(self, nb: Any, key: str, kernel: Kernel) -> list[str] | None:
         """Run every cell of `nb` in `kernel`; return what the notebook read from the data folder

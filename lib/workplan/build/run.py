@@ -419,6 +419,10 @@ class Build:
                         await executor.stop_kernel(await next_kernel)
 
         try:
+            if self.o.warm_up:
+                why_not = await executor.start_fork_server()
+                if why_not:
+                    self.say.line(f"kernels start the ordinary way: {why_not}")
             await asyncio.gather(*(worker() for _ in range(jobs)))
         except asyncio.CancelledError:
             pass
