@@ -728,6 +728,77 @@ def test_a_build_with_nothing_changed_starts_no_kernel(full_build):
     assert "[1/" not in result.stdout
 
 
+def test_planning_imports_nothing_heavy(full_build):
+    """A build with nothing to do and --check's planning load no pandas, notebook or kernel machinery."""
+    code = f"""
+import sys
+from pathlib import Path
+from workplan.build import Build, BuildOptions
+options = BuildOptions(out_dir=Path({str(full_build["out"])!r}), data_dir=Path({str(full_build["data"])!r}),
+                       notebook_dir=Path({str(full_build["notebooks"])!r}))
+assert Build(options).run() == 0
+heavy = ("pandas", "pandera", "matplotlib", "nbformat", "nbconvert", "nbclient", "papermill",
+         "jupyter_client", "zmq", "openpyxl", "jinja2")
+print(sorted(m for m in heavy if m in sys.modules))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "nothing to build" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout
+
+
+def test_importing_the_build_changes_no_global_state():
+    code = """
+import sys
+before = dict(sys.modules)
+import workplan.build, workplan.build.run, workplan.build.plan, workplan.build.execute, workplan.build.convert
+import workplan.build.outputs, workplan.build.site, workplan.build.downloads, workplan.build.shards
+import workplan.build.render, workplan.build.validation, workplan.build.forkserver, workplan.build.lock
+assert all(m is not None for m in sys.modules.values()), [k for k, m in sys.modules.items() if m is None]
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
+
+
+def test_the_build_package_has_no_import_cycle():
+    """Module-level imports between workplan modules form no cycle (build.py ↔ site.py once did)."""
+    import ast
+
+    lib = PROJECT_ROOT / "lib" / "workplan"
+    graph: dict[str, set[str]] = {}
+    for path in lib.rglob("*.py"):
+        parts = path.relative_to(lib.parent).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        package = ".".join(parts[:-1])
+        edges = set()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:  # module level only
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                target = f"{base}.{node.module}" if node.module else base
+                edges.add(target)
+                edges.update(f"{target}.{a.name}" for a in node.names)
+            elif isinstance(node, ast.Import):
+                edges.update(a.name for a in node.names if a.name.startswith("workplan"))
+        graph[module] = edges
+    modules = set(graph)
+    graph = {m: {e for e in edges if e in modules and e != m} for m, edges in graph.items()}
+
+    def cycle_from(start: str, node: str, seen: tuple[str, ...]) -> tuple[str, ...] | None:
+        for nxt in graph[node]:
+            if nxt == start:
+                return (*seen, nxt)
+            if nxt not in seen:
+                found = cycle_from(start, nxt, (*seen, nxt))
+                if found:
+                    return found
+        return None
+
+    build_modules = [m for m in modules if m.startswith("workplan.build")]
+    cycles = [c for m in build_modules if (c := cycle_from(m, m, (m,)))]
+    assert not cycles, cycles
+
+
 # --- the tests below change the full build's folder: keep them last ----------------------------------------
 
 
@@ -761,3 +832,33 @@ def test_changing_one_notebook_rebuilds_only_its_reports(full_build):
     assert rebuilt == ["en/pillar4", "ja/pillar4"]
     assert f"2 built, {N - 2} up to date, 0 failed" in result.stdout
     assert "  rebuilt (notebook changed): en/pillar4, ja/pillar4" in result.stdout
+
+
+# --- validation checks again only what could have changed (no kernel, no build) ------------------------
+
+
+def test_validation_record_lists_what_each_tables_checks_read(tmp_path):
+    from workplan.build.plan import DataHashes, Shared
+    from workplan.build.validation import stale_tables, validate
+
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    shared = Shared.compute()
+    record = validate(data, None, shared, DataHashes(data))
+    tables = record["tables"]
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    assert sorted(tables) == sorted(r["name"] for r in package["resources"])
+    # a table's checks read the table, its schema entry and what its foreign keys point to
+    assert {"ivo_forums.csv", "datapackage.json#ivo_forums", "countries.csv"} <= set(tables["ivo_forums"])
+    assert "countries.csv" not in tables["pillars"]
+    names = list(tables)
+    assert stale_tables(names, record, shared, DataHashes(data)) == []
+
+    replace_in(data / "countries.csv", "Cambodia", "Kingdom of Cambodia")
+    stale = stale_tables(names, record, shared, DataHashes(data))
+    assert "countries" in stale and "ivo_forums" in stale and "pillars" not in stale
+    assert set(stale) == {n for n, reads in tables.items() if "countries.csv" in reads}
+
+    changed_library = Shared("another library", shared.dependencies, shared.site_url)
+    assert stale_tables(names, record, changed_library, DataHashes(data)) == names
+    assert stale_tables(names, None, shared, DataHashes(data)) == names

@@ -161,6 +161,7 @@ class Build:
         self.interrupted: str | None = None
         self.validated_digest: str | None = None
         self.part_keys: list[str] = []  # the reports of this shard (--shard)
+        self.validation: dict[str, Any] | None = None  # what this build's validation checked
 
     def run(self) -> int:
         with sigterm_as_interrupt(self):
@@ -239,9 +240,10 @@ class Build:
         site_stale = not self.o.shard and self._site_stale(manifest, data, shared)
 
         if self.o.check or todo or site_stale:
-            code = self._validate_data(data)
+            code = self._validate_data(data, manifest)
             if code:
                 return code
+            self.validation = manifest["validation"]
         if self.o.check:
             for p in planned:
                 self.say.always(
@@ -277,16 +279,20 @@ class Build:
         site = manifest.get("site", {})
         return site.get("downloads") != expected or not (self.o.out_dir / DATA_FOLDER).is_dir()
 
-    def _validate_data(self, digest: str | None = None) -> int:
-        from ..data import Catalog
+    def _validate_data(self, digest: str | None = None, manifest: dict[str, Any] | None = None) -> int:
+        """Every table valid (those that may have changed checked again); the record goes into `manifest`."""
         from ..errors import DataValidationError
+        from .validation import validate
 
         digest = digest or data_digest(self.o.data_dir)
+        record = (manifest or {}).get("validation")
         try:
-            Catalog(self.o.data_dir).load_all()
+            record = validate(self.o.data_dir, record, Shared.compute(), DataHashes(self.o.data_dir))
         except DataValidationError as exc:
             self.say.error(f"error: invalid data; nothing was built\n{exc}")
             return EXIT_BAD_INPUT
+        if manifest is not None:
+            manifest["validation"] = record
         self.validated_digest = digest
         return EXIT_OK
 
@@ -521,6 +527,8 @@ class Build:
         manifest["reports"] = {k: manifest["reports"][k] for k in sorted(manifest["reports"]) if k in keys}
         manifest["inputs"] = {"library": shared.library, "dependencies": shared.dependencies}
         manifest["data"] = data
+        if self.validation is not None:
+            manifest["validation"] = self.validation
         written: list[str] = []
         if self.o.shard:
             index, count = self.o.shard

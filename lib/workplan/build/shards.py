@@ -89,9 +89,10 @@ def merge(build: Build) -> int:
 
     matrix = build._matrix()
     if build._site_stale(manifest, data, shared):
-        code = build._validate_data(data)
+        code = build._validate_data(data, manifest)
         if code:
             return code
+        build.validation = manifest["validation"]
     written = build._finish(matrix, shared, data)
     parts = len(shards)
     extra = f"; updated {' and '.join(written)}" if written else ""
