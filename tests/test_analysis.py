@@ -1,4 +1,6 @@
-"""Derived tables and report helpers, checked against facts read from the source text."""
+"""Derived tables of workplan.analysis, checked against facts read from the source text.
+
+What a report derives in its own notebook is checked in test_report_facts.py."""
 
 from __future__ import annotations
 
@@ -6,106 +8,57 @@ import re
 
 import pandas as pd
 import pytest
-import workplan
 from workplan import analysis
 from workplan.data import source_text, strip_whitespace
 from workplan.errors import ParameterError
 from workplan.params import check, check_mapping
+from workplan.tracker import contains
 
 RAW = source_text()
 FLAT = strip_whitespace(RAW)
 
 
-# --- structure and counts ----------------------------------------------------------------------------
-
-
-def test_structure_has_four_pillars_of_three_initiatives_and_counts_every_action():
-    s = analysis.structure()
-    assert s.groupby("pillar_id").size().to_dict() == {1: 3, 2: 3, 3: 3, 4: 3}
-    assert int(s["actions"].sum()) == len(workplan.load("actions"))
-    assert (s["actions"] >= 1).all()
-
-
-def test_counts_by_kind_cover_every_action_once():
-    kinds = analysis.counts_by_kind()
-    assert int(kinds["actions"].sum()) == len(workplan.load("actions"))
-
-
-# --- status on a date --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("status", "start", "precision", "as_of", "expected"),
-    [
-        ("planned", "2026-03-01", "month", "2026-03-31", "planned"),  # the month is not over
-        ("planned", "2026-03-01", "month", "2026-04-01", "due"),  # the month is over: outcome unknown
-        ("held", "2023-05-01", "month", "2023-04-30", "not_yet"),
-        ("held", "2023-05-01", "month", "2026-01-31", "held"),
-        ("provisional", "2027-06-01", "month", "2026-01-31", "provisional"),
-    ],
-)
-def test_status_on_a_date(status, start, precision, as_of, expected):
-    assert analysis.status_on(status, pd.Timestamp(start), precision, None, None, as_of) == expected
-
-
-def test_periods_are_ongoing_between_start_and_end_and_open_periods_stay_ongoing():
-    jica = (pd.Timestamp("2023-01-01"), "year", pd.Timestamp("2027-02-01"), "month")
-    assert analysis.status_on("ongoing", *jica, "2026-01-31") == "ongoing"
-    assert analysis.status_on("ongoing", *jica, "2027-02-28") == "ongoing"  # February 2027 is covered
-    assert analysis.status_on("ongoing", *jica, "2027-03-01") == "held"
-    assert (
-        analysis.status_on("ongoing", pd.Timestamp("2009-01-01"), "year", None, None, "2030-01-01")
-        == "ongoing"
-    )
-
-
-def test_timeline_spans_2009_to_2031_and_tells_statuses_apart():
-    t = analysis.timeline("2026-01-31")
-    assert t["date"].min().year == 2009
-    ends = [
-        analysis.period_end(e, p)
-        for e, p in zip(t["end_date"], t["end_precision"], strict=True)
-        if not pd.isna(e)
-    ]
-    assert max(ends).year == 2031
-    assert {"held", "planned", "provisional", "ongoing"} <= set(t["status_on_as_of"])
-    late = analysis.timeline("2026-12-31").set_index("event_id")
-    assert late.loc["friends_group_in_person_meeting_2026", "status_on_as_of"] == "due"
-
-
 # --- pillar facts --------------------------------------------------------------------------------------
 
 
-def test_ajccbc_gap_is_computed_from_the_stated_end_and_start():
-    assert "現行支援期間が2027年2月に終了" in FLAT and "2027年6月-2031年5月" in FLAT
+def _months_of_source(text: str) -> list[tuple[int, int]]:
+    return [(int(y), int(m)) for y, m in re.findall(r"(\d{4})年(\d{1,2})月", text)]
+
+
+def test_next_ajccbc_support_lasts_the_years_the_source_states():
+    """2027年6月-2031年5月（4年間）: both ends inclusive, 48 months."""
+    stated = re.search(r"支援期間(\d{4}年\d{1,2}月)-(\d{4}年\d{1,2}月)（(\d+)年間）", FLAT)
+    (y1, m1), (y2, m2) = _months_of_source(stated.group(1) + stated.group(2))
+    phases = analysis.ajccbc_phases().set_index("phase_id")
+    nxt = phases.loc["next"]
+    assert nxt["covered_from"] == pd.Timestamp(y1, m1, 1)
+    assert nxt["covered_until"] == pd.Timestamp(y2, m2, 1) + pd.DateOffset(months=1)
+    assert nxt["months"] == int(stated.group(3)) * 12 == 48
+
+
+def test_current_jica_support_covers_february_2027_and_not_march():
+    """現行支援期間が2027年2月に終了: the support runs to the end of February 2027."""
+    ((year, month),) = _months_of_source(re.search(r"現行支援期間が(\d{4}年\d{1,2}月)に終了", FLAT).group(1))
+    jica = analysis.ajccbc_phases().set_index("phase_id").loc["jica"]
+    last_day = pd.Timestamp(year, month, 1) + pd.offsets.MonthEnd(0)
+    assert contains(jica["covered_from"], jica["covered_until"], last_day)
+    assert not contains(jica["covered_from"], jica["covered_until"], last_day + pd.Timedelta(days=1))
+
+
+def test_ajccbc_gap_is_march_to_may_2027():
     (gap,) = analysis.ajccbc_gaps()
     assert (gap.after, gap.before) == ("jica", "next")
     assert gap.first_day == pd.Timestamp("2027-03-01") and gap.next_start == pd.Timestamp("2027-06-01")
     assert gap.months == 3  # March, April, May 2027
-
-
-def test_ivo_project_counts_add_up_to_the_stated_total():
-    stated = int(re.search(r"合計(\d+)件", FLAT).group(1))
-    check = analysis.ivo_projects_total_check()
-    assert check == {"counted": stated, "stated": stated, "agrees": True}
-
-
-def test_fund_average_is_the_stated_cumulative_over_the_years_since_creation():
-    assert "2009年にASEAN事務局内に創設" in FLAT and "210万米ドル" in FLAT
-    avg = analysis.ict_fund_average()
-    assert (avg.first_year, avg.last_year, avg.years) == (2009, 2025, 17)
-    assert avg.cumulative_usd == 2_100_000
-    assert avg.average_usd == pytest.approx(2_100_000 / 17)
-
-
-def test_friends_group_lists_the_nine_members_the_source_names():
-    fg = analysis.friends_group("2026-01-31")
-    listed = re.search(r"ASEAN9か国（(.+?)）", FLAT).group(1).split("、")
-    assert sorted(fg.loc[fg["in_group"], "name_ja"]) == sorted(listed)
-    assert set(fg.loc[~fg["in_group"], "iso3"]) == {"MMR", "TLS"}
+    assert [d.month for d in pd.date_range(gap.first_day, gap.next_start, freq="MS", inclusive="left")] == [
+        3,
+        4,
+        5,
+    ]
 
 
 def test_forum_hosts_follow_the_as_of_date():
+    # 開催地 (L286-L292): Kuala Lumpur 2015 and 2026 (予定), Singapore 2025; Myanmar is named nowhere.
     hosts = analysis.forum_hosts("2026-01-31").set_index("iso3")
     assert hosts.loc["MYS", "years_hosted"] == "2015" and hosts.loc["MYS", "years_upcoming"] == "2026"
     assert hosts.loc["MMR", "forums_hosted"] == 0 and hosts.loc["TLS", "forums_hosted"] == 0

@@ -288,10 +288,10 @@ print(json.dumps(out))
     assert result.returncode == 0, result.stderr
     reads = json.loads(result.stdout)
     package = json.loads((DEFAULT_DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
-    every_table = {r["path"] for r in package["resources"]} | {
-        f"datapackage.json#{r['name']}" for r in package["resources"]
-    }
-    assert {"ivo_projects.csv", "datapackage.json#ivo_projects"} <= set(reads["load"])
+    schema = {"datapackage.json#*package", "datapackage.json#*tables"}  # vocabularies; tables and columns
+    every_table = {r["path"] for r in package["resources"]} | schema
+    every_table |= {f"datapackage.json#{r['name']}" for r in package["resources"]}
+    assert {"ivo_projects.csv", "datapackage.json#ivo_projects", *schema} <= set(reads["load"])
     assert set(reads["datasets"]) == every_table
     assert set(reads["search"]) == every_table
     assert reads["country_rows"] == ["countries.csv"]
@@ -668,6 +668,20 @@ def test_a_changed_schema_entry_rebuilds_the_readers_of_that_table(copy_of):
     plan = check_plan(out, data, notebooks)
     assert sorted(plan) == readers(manifest_of(out), "datapackage.json#ivo_projects")
     assert set(plan.values()) == {"data changed: datapackage.json#ivo_projects"}
+
+
+def test_a_changed_vocabulary_of_the_package_rebuilds_the_reports_that_load_tables(copy_of):
+    out, data, notebooks = copy_of
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    vocabulary = next(iter(package["x-vocabularies"].values()))
+    first = next(iter(vocabulary))
+    vocabulary[first] += " (edited)"
+    (data / "datapackage.json").write_text(
+        json.dumps(package, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    plan = check_plan(out, data, notebooks)
+    assert sorted(plan) == readers(manifest_of(out), "datapackage.json#*package") == KEYS
+    assert set(plan.values()) == {"data changed: datapackage.json#*package"}
 
 
 def test_a_report_without_a_record_of_its_reads_is_rebuilt(copy_of):

@@ -7,11 +7,12 @@ import re
 import pandas as pd
 import pytest
 import workplan
+from notebook_run import run_notebook
 from workplan import analysis
 from workplan.countries import members_on, resolve_country
 from workplan.data import source_text, strip_whitespace
 from workplan.errors import ParameterError
-from workplan.report import CountryReport, OverviewReport
+from workplan.show import Table
 
 FLAT = strip_whitespace(source_text())
 ENGAGEMENT = analysis.engagement()
@@ -94,33 +95,47 @@ def test_membership_follows_the_as_of_date(day, members, has_tls):
     assert len(matrix) == members and ("TLS" in matrix.index) == has_tls
 
 
+def shown(notebook: str, **params) -> str:
+    return "\n".join(repr(part) for part in run_notebook(notebook, **params))
+
+
 def test_country_report_says_when_the_plan_names_the_country_nowhere():
-    report = CountryReport(lang="en", as_of="2026-01-31", country="Timor-Leste")
-    assert report.rows.empty
-    assert "names Timor-Leste nowhere" in repr(report.summary())
-    ja = CountryReport(lang="ja", as_of="2026-01-31", country="tl")
-    assert "一度も言及していません" in repr(ja.summary())
+    en = run_notebook("country.ipynb", lang="en", as_of="2026-01-31", country="Timor-Leste")
+    assert "names Timor-Leste nowhere" in "\n".join(map(repr, en))
+    assert not [p for p in en if isinstance(p, Table)]  # no empty table
+    assert "一度も言及していません" in shown("country.ipynb", lang="ja", as_of="2026-01-31", country="tl")
 
 
 def test_country_report_before_joining_says_not_a_member():
-    report = CountryReport(lang="en", as_of="2025-06-30", country="TLS")
-    assert "was not yet a member of ASEAN on 30 June 2025" in repr(report.title())
-    assert "TLS" not in report.engagement_counts().index
+    parts = run_notebook("country.ipynb", lang="en", as_of="2025-06-30", country="TLS")
+    assert "was not yet a member of ASEAN on 30 June 2025" in repr(parts[0])
+    comparison = next(p for p in parts if getattr(p, "title", "") == "Rows of the plan naming each member")
+    assert "TLS" not in comparison.data["iso3"].tolist() and len(comparison.data) == 10
 
 
 def test_the_plans_ten_countries_and_eleven_members_are_not_silently_mixed():
     assert "ASEAN10カ国107機関" in FLAT
-    after = OverviewReport(lang="en", as_of="2026-01-31").membership_note()
-    assert after is not None and "10 ASEAN countries" in repr(after) and "11 members" in repr(after)
-    before = OverviewReport(lang="en", as_of="2025-06-30").membership_note()
-    assert before is None  # ten members then, as the plan counts
+    after = shown("overview.ipynb", lang="en", as_of="2026-01-31")
+    assert "the plan counts 10 ASEAN countries in ASEAN IVO; on 31 January 2026 ASEAN has 11 members" in after
+    before = shown("overview.ipynb", lang="en", as_of="2025-06-30")
+    assert "the plan counts 10 ASEAN countries" not in before  # ten members then, as the plan counts
 
 
 def test_khm_report_lists_its_engagements_with_quotes():
-    report = CountryReport(lang="en", as_of="2026-01-31", country="KHM")
-    table = report.engagements()
-    assert sorted(report.rows["role"].astype(str)) == ["forum_host", "friends_group", "ivo_proposal"]
+    parts = run_notebook("country.ipynb", lang="en", as_of="2026-01-31", country="KHM")
+    (table,) = [
+        p for p in parts if isinstance(p, Table) and p.caption == "Everything in the plan that names Cambodia"
+    ]
+    assert table.frame["Role"].tolist() == [
+        "ASEAN IVO Forum host",
+        "Hiroshima AI Process Friends Group",
+        "ASEAN IVO proposals to be adopted (2026)",
+    ]
+    assert table.frame["Year"].tolist() == [2024, 2025, 2026]
     assert "Phnom Penh" in repr(table) and "Source wording" in table._repr_html_()
+    assert "The plan names Cambodia in **3** places" in "\n".join(
+        p.markdown for p in parts if hasattr(p, "markdown")
+    )
 
 
 @pytest.mark.parametrize("value", ["Atlantis", "JP", "", None, 5, "Laos"])
@@ -130,8 +145,28 @@ def test_unknown_countries_are_refused_naming_the_allowed_codes(value):
     assert "KHM (Cambodia)" in str(info.value) and "TLS (Timor-Leste)" in str(info.value)
 
 
-def test_engagement_table_is_built_from_the_datasets_not_typed():
-    forums = workplan.load("ivo_forums")
-    hosted = forums["country_iso3"].dropna()
-    assert (ENGAGEMENT["role"] == "forum_host").sum() == len(hosted)
+# Rows naming each member, counted by hand from the source: forum hosts (開催地, L286-L292: ten in
+# person, two online), ICT Fund proposers (提案国, L311-L320: Indonesia twice, Japan twice), APT joint
+# research partners (L258-L262: Malaysia, the Philippines), the Friends Group (ASEAN 9 か国, L188), and
+# the ASEAN IVO proposals to adopt in 2026 (カンボジア、ラオス、ミャンマー, L112).
+BY_HAND = {
+    "IDN": {"forum_host": 1, "fund_proposer": 2, "friends_group": 1},  # Jakarta 2018
+    "MYS": {"forum_host": 2, "research_partner": 1, "friends_group": 1},  # Kuala Lumpur 2015, 2026
+    "PHL": {"forum_host": 1, "research_partner": 1, "friends_group": 1},  # Manila 2019
+    "SGP": {"forum_host": 1, "friends_group": 1},  # Singapore 2025
+    "THA": {"forum_host": 1, "friends_group": 1},  # Bangkok 2022
+    "BRN": {"forum_host": 1, "friends_group": 1},  # Bandar Seri Begawan 2017
+    "VNM": {"forum_host": 1, "friends_group": 1},  # Hanoi 2016
+    "LAO": {"forum_host": 1, "friends_group": 1, "ivo_proposal": 1},  # Vientiane 2023
+    "KHM": {"forum_host": 1, "friends_group": 1, "ivo_proposal": 1},  # Phnom Penh 2024
+    "MMR": {"ivo_proposal": 1},
+    "TLS": {},  # joined ASEAN after the plan's lists were drawn up; named nowhere
+}
+
+
+def test_engagement_counts_are_the_ones_counted_by_hand_from_the_source():
+    matrix = analysis.engagement_matrix("2026-01-31")
+    got = {c: {r: int(n) for r, n in row.items() if n} for c, row in matrix.iterrows()}
+    assert got == BY_HAND
+    assert list(matrix.index) == ["IDN", "MYS", "PHL", "SGP", "THA", "BRN", "VNM", "LAO", "MMR", "KHM", "TLS"]
     assert isinstance(ENGAGEMENT["year"].dtype, pd.Int64Dtype)

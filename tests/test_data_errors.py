@@ -60,10 +60,66 @@ def write_rows(path: Path, rows: list[list[str]]) -> None:
     path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
 
 
+# Valid outcomes of the tests' own: the corruptions below need a few rows in every table.
+SAMPLE_OUTCOMES = [
+    {
+        "outcome_id": "sample_forum_held",
+        "item_id": "ivo_forums:2026",
+        "status": "held",
+        "date": "2026-11-01",
+        "date_precision": "month",
+        "source_title": "Sample report of a forum",
+        "source_publisher": "Sample publisher",
+        "source_url": "https://example.org/forum",
+        "source_date": "2026-11-30",
+        "source_quote": "The forum was held.",
+        "note_ja": "",
+        "note_en": "Test fixture.",
+    },
+    {
+        "outcome_id": "sample_action_in_progress",
+        "item_id": "1.1-1",
+        "status": "in_progress",
+        "date": "2026-02-01",
+        "date_precision": "month",
+        "source_title": "Sample progress note",
+        "source_publisher": "Sample publisher",
+        "source_url": "http://example.org/progress",
+        "source_date": "2026-02-15",
+        "source_quote": "Work has started.",
+        "note_ja": "テスト用",
+        "note_en": "Test fixture.",
+    },
+    {
+        "outcome_id": "sample_support_changed",
+        "item_id": "ajccbc_support:next",
+        "status": "changed",
+        "date": "2026-01-01",
+        "date_precision": "year",
+        "source_title": "Sample announcement",
+        "source_publisher": "Sample publisher",
+        "source_url": "https://example.org/support?id=1",
+        "source_date": "2026-06-30",
+        "source_quote": "The support will start later.",
+        "note_ja": "",
+        "note_en": "Test fixture.",
+    },
+]
+
+
+def add_sample_outcomes(data_dir: Path) -> None:
+    """Append SAMPLE_OUTCOMES to the copy's outcomes.csv (the real file may hold few rows or none)."""
+    path = data_dir / file_name("outcomes")
+    rows = read_rows(path)
+    rows += [[sample[c] for c in rows[0]] for sample in SAMPLE_OUTCOMES]
+    write_rows(path, rows)
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     copy = tmp_path / "data"
     shutil.copytree(DATA_DIR, copy)
+    add_sample_outcomes(copy)
     return copy
 
 
@@ -492,3 +548,118 @@ def test_cli_validate_rejects_a_corrupted_copy_with_exit_2(data_copy):
     assert "dataset 'ivo_projects'" in result.stderr
     assert "ivo_projects.csv, row 2 (line 3), column 'projects': expected an integer" in result.stderr
     assert "found 'five'" in result.stderr
+
+
+# --- outcomes: what happened, each with its outside source ----------------------------------------------
+
+
+def _set_outcome(data_dir: Path, row: int, **values: str) -> None:
+    path = data_dir / file_name("outcomes")
+    rows = read_rows(path)
+    header = rows[0]
+    data_rows = rows[1:]
+    index = len(data_rows) - len(SAMPLE_OUTCOMES) + row - 1  # the row-th sample outcome
+    for column, value in values.items():
+        data_rows[index][header.index(column)] = value
+    write_rows(path, [header, *data_rows])
+
+
+def _outcome_row(data_dir: Path, sample: int) -> int:
+    """The 1-based data row of the sample-th sample outcome in the copy."""
+    return len(read_rows(data_dir / file_name("outcomes"))) - 1 - len(SAMPLE_OUTCOMES) + sample
+
+
+def test_sample_outcomes_are_valid(data_copy):
+    table = Catalog(data_copy).load("outcomes")
+    assert set(table["outcome_id"]) >= {o["outcome_id"] for o in SAMPLE_OUTCOMES}
+
+
+def test_an_outcome_table_without_rows_loads(data_copy):
+    path = data_copy / file_name("outcomes")
+    write_rows(path, read_rows(path)[:1])
+    table = Catalog(data_copy).load("outcomes")
+    assert table.empty and list(table.columns) == [f["name"] for f in fields_of("outcomes")]
+
+
+def test_an_outcome_for_an_unknown_item_is_refused(data_copy):
+    _set_outcome(data_copy, 1, item_id="ivo_forums:2030")
+    row = _outcome_row(data_copy, 1)
+    exc = load_error(data_copy, "outcomes")
+    (problem,) = exc.problems
+    assert (problem.row, problem.line, problem.column, problem.found) == (
+        row,
+        row + 1,
+        "item_id",
+        "ivo_forums:2030",
+    )
+    assert "item_id of a dated item" in problem.expected
+    assert_names_the_file(exc, "outcomes")
+    assert f"row {row} (line {row + 1}), column 'item_id'" in str(exc)
+
+
+def test_an_outcome_dated_after_the_source_reporting_it_is_refused(data_copy):
+    _set_outcome(data_copy, 2, date="2026-03-01", source_date="2026-02-27")
+    row = _outcome_row(data_copy, 2)
+    exc = load_error(data_copy, "outcomes")
+    (problem,) = exc.problems
+    assert (problem.row, problem.column, problem.found) == (row, "date", "2026-03-01")
+    assert "on or before source_date (2026-02-27)" in problem.expected
+
+
+def test_an_outcome_of_the_source_month_is_not_after_its_source(data_copy):
+    """A month-precise outcome reported within that month is fine: its month began before the source."""
+    _set_outcome(data_copy, 2, date="2026-02-01", date_precision="month", source_date="2026-02-01")
+    Catalog(data_copy).load("outcomes")
+
+
+@pytest.mark.parametrize(
+    "column", ["source_title", "source_publisher", "source_url", "source_date", "source_quote"]
+)
+def test_an_outcome_without_its_source_is_refused(data_copy, column):
+    _set_outcome(data_copy, 1, **{column: ""})
+    row = _outcome_row(data_copy, 1)
+    exc = load_error(data_copy, "outcomes")
+    assert any(p.row == row and p.column == column and "required" in p.expected for p in exc.problems)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(document.cookie)",
+        "data:text/html,<script>alert(1)</script>",
+        "ftp://example.org/file",
+        "www.example.org/page",
+        "https://example.org/a b",
+        'https://example.org/"onmouseover="alert(1)',
+    ],
+)
+def test_an_outcome_link_that_is_not_http_is_refused(data_copy, url):
+    _set_outcome(data_copy, 3, source_url=url)
+    row = _outcome_row(data_copy, 3)
+    exc = load_error(data_copy, "outcomes")
+    (problem,) = exc.problems
+    assert (problem.row, problem.column, problem.found) == (row, "source_url", url)
+    assert "https?://" in problem.expected
+
+
+def test_an_outcome_status_outside_the_vocabulary_is_refused(data_copy):
+    _set_outcome(data_copy, 1, status="done")
+    exc = load_error(data_copy, "outcomes")
+    (problem,) = [p for p in exc.problems if p.column == "status"]
+    assert problem.expected == "one of held, completed, in_progress, postponed, cancelled, changed"
+    assert problem.found == "done"
+
+
+def test_cli_validate_and_the_build_check_refuse_a_bad_outcome_with_exit_2(data_copy):
+    _set_outcome(data_copy, 1, item_id="no_such_item")
+    result = _cli("validate", data_dir=data_copy)
+    assert result.returncode == 2, result.stdout
+    assert "dataset 'outcomes'" in result.stderr and "column 'item_id'" in result.stderr
+    assert "found 'no_such_item'" in result.stderr
+    out = data_copy.parent / "reports"
+    for check in (["--check"], []):  # the plan, and a real build: both stop before any kernel starts
+        build = _cli("build", *check, "--only", "en/overview", "--data", str(data_copy), "--out", str(out))
+        assert build.returncode == 2, build.stdout + build.stderr
+        assert "outcomes.csv" in build.stderr and "no_such_item" in build.stderr
+        assert not list(out.rglob("*.ipynb")) and not list(out.rglob("*.html"))

@@ -90,6 +90,7 @@ def test_bad_parameter_stops_at_the_first_cell_with_a_clear_message(
     assert allowed in error.evalue
     # It stops at the first cell after the parameters (1) and papermill's injected values (2).
     assert error.exec_count == 3
+    assert "show.check_parameters(" in error.source
 
 
 @pytest.mark.parametrize("country", ["khm", "KH", "cambodia", " Cambodia "])

@@ -1,145 +1,22 @@
-"""Derived tables, built only from the loaded datasets (never typed by hand).
+"""Derived tables that several notebooks use, or that are too subtle to write inline, built only
+from the loaded datasets (never typed by hand). Each is tested against facts read from the source.
 
+Everything else a report shows is derived in its notebook, in plain pandas a reader can follow.
 Every function here is language-neutral: it returns both `_ja` and `_en` columns where text is
-involved; the report layer picks one.
+involved; the notebook picks one.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 
 from . import load
 from .countries import members_on
-
-PRECISION_OFFSETS = {
-    "year": pd.DateOffset(years=1),
-    "month": pd.DateOffset(months=1),
-    "day": pd.DateOffset(days=1),
-}
+from .tracker import months_between, span
 
 PLAN_PUBLISHED = pd.Timestamp("2026-01-01")  # the plan is dated January 2026 (month precision)
-
-
-def period_end(start: pd.Timestamp, precision: str) -> pd.Timestamp:
-    """The first day after the period a partial date names: 2026-03 (month) → 2026-04-01."""
-    return pd.Timestamp(start) + PRECISION_OFFSETS[precision]
-
-
-# --- structure -------------------------------------------------------------------------------------
-
-
-def structure() -> pd.DataFrame:
-    """Pillar → initiative → number of actions, one row per initiative, in plan order."""
-    initiatives = load("initiatives")
-    pillars = load("pillars")
-    counts = load("actions").groupby("initiative_id", observed=True).size().rename("actions")
-    table = initiatives.merge(pillars, on="pillar_id", suffixes=("", "_pillar"))
-    table = table.merge(counts, left_on="initiative_id", right_index=True, how="left")
-    table["actions"] = table["actions"].fillna(0).astype("Int64")
-    columns = [
-        "pillar_id",
-        "name_ja_pillar",
-        "name_en_pillar",
-        "initiative_id",
-        "name_ja",
-        "name_en",
-        "actions",
-    ]
-    return table[columns].sort_values("initiative_id").reset_index(drop=True)
-
-
-def counts_by_pillar() -> pd.DataFrame:
-    """Initiatives and actions per pillar."""
-    s = structure()
-    out = s.groupby(["pillar_id", "name_ja_pillar", "name_en_pillar"], observed=True).agg(
-        initiatives=("initiative_id", "count"), actions=("actions", "sum")
-    )
-    return out.reset_index().astype({"initiatives": "Int64", "actions": "Int64"})
-
-
-def counts_by_kind() -> pd.DataFrame:
-    """Actions per kind and pillar (long form), kinds in the vocabulary's order."""
-    actions = load("actions").merge(load("initiatives")[["initiative_id", "pillar_id"]], on="initiative_id")
-    out = actions.groupby(["kind", "pillar_id"], observed=True).size().rename("actions").reset_index()
-    return out.astype({"actions": "Int64"})
-
-
-# --- time ----------------------------------------------------------------------------------------
-
-
-def status_on(
-    status: str,
-    start: pd.Timestamp,
-    precision: str,
-    end: pd.Timestamp | None,
-    end_precision: str | None,
-    as_of: str | dt.date,
-) -> str:
-    """What the plan's status means on `as_of`.
-
-    The source's statuses describe January 2026. On another date: a held item that lies after
-    `as_of` had not yet happened; a planned or provisional item whose whole period lies before
-    `as_of` is "due" (the plan cannot say whether it happened); a period that has begun and not
-    ended is ongoing.
-    """
-    day = pd.Timestamp(as_of)
-    first = pd.Timestamp(start)
-    open_ended = status == "ongoing" and (end is None or pd.isna(end))
-    if open_ended:
-        return "ongoing" if day >= first else "not_yet"
-    last = (
-        period_end(end, end_precision)
-        if end is not None and not pd.isna(end)
-        else period_end(first, precision)
-    )
-    if day < first:
-        return "not_yet" if status in ("held", "completed", "ongoing") else status
-    if day < last and end is not None and not pd.isna(end):
-        return "ongoing" if status in ("held", "completed", "ongoing") else status
-    if status in ("planned", "provisional"):
-        return "due" if day >= last else status
-    if status == "completed":
-        return "held"
-    if status == "ongoing" and day >= last:
-        return "held"
-    return status
-
-
-def timeline(as_of: str) -> pd.DataFrame:
-    """Every dated item of the plan, with its status on `as_of` beside the status the plan gives."""
-    events = load("events")
-    events["status_on_as_of"] = [
-        status_on(r.status, r.date, r.date_precision, r.end_date, r.end_precision, as_of)
-        for r in events.itertuples()
-    ]
-    events["status_on_as_of"] = events["status_on_as_of"].astype("string")
-    events["is_period"] = events["end_date"].notna()
-    return events.sort_values(["date", "event_id"]).reset_index(drop=True)
-
-
-# --- pillar 1 --------------------------------------------------------------------------------------
-
-
-def ai_principles_by_category() -> pd.DataFrame:
-    principles = load("ai_principles")
-    out = principles.groupby(
-        ["category_id", "category_order", "category_ja", "category_en"], observed=True
-    ).agg(points=("number", "count"), numbers=("number", lambda s: ", ".join(str(n) for n in s)))
-    return out.reset_index().sort_values("category_order").reset_index(drop=True)
-
-
-def friends_group(as_of: str) -> pd.DataFrame:
-    """ASEAN members on `as_of` and whether the plan lists them in the Friends Group (as of 2025-12-31)."""
-    members = members_on(as_of)
-    group = load("memberships")
-    group = group[group["body"] == "hiroshima_ai_process_friends_group"]
-    out = members[["iso3", "name_ja", "name_en", "asean_joined"]].copy()
-    out["in_group"] = out["iso3"].isin(group["iso3"]).astype("boolean")
-    out["recorded_as_of"] = group["as_of"].max()
-    return out
 
 
 # --- pillar 2 --------------------------------------------------------------------------------------
@@ -157,9 +34,16 @@ class Gap:
 
 
 def ajccbc_phases() -> pd.DataFrame:
-    """Support phases with the first day after each (end date's precision applied)."""
+    """Support phases with `covered_from` / `covered_until` (first day after: ends are inclusive).
+
+    `months` is the length in whole months where both ends are month- or year-precise, so the
+    next support, 2027年6月-2031年5月, is 48 months.
+    """
     phases = load("ajccbc_support").sort_values("phase_order").reset_index(drop=True)
-    phases["covered_until"] = [period_end(r.end_date, r.end_precision) for r in phases.itertuples()]
+    spans = [span(r.start_date, r.start_precision, r.end_date, r.end_precision) for r in phases.itertuples()]
+    phases["covered_from"] = [first for first, _ in spans]
+    phases["covered_until"] = [after for _, after in spans]
+    phases["months"] = pd.array([months_between(first, after) for first, after in spans], dtype="Int64")
     return phases
 
 
@@ -168,27 +52,15 @@ def ajccbc_gaps() -> list[Gap]:
     phases = ajccbc_phases()
     gaps = []
     for prev, nxt in zip(phases.itertuples(), phases.iloc[1:].itertuples(), strict=False):
-        first_day, next_start = prev.covered_until, pd.Timestamp(nxt.start_date)
+        first_day, next_start = prev.covered_until, nxt.covered_from
         if next_start > first_day:
-            months = (next_start.year - first_day.year) * 12 + next_start.month - first_day.month
-            gaps.append(Gap(prev.phase_id, nxt.phase_id, first_day, next_start, months))
+            gaps.append(
+                Gap(prev.phase_id, nxt.phase_id, first_day, next_start, months_between(first_day, next_start))
+            )
     return gaps
 
 
 # --- pillar 3 --------------------------------------------------------------------------------------
-
-
-def figure(metric: str) -> pd.Series:
-    """One row of key_figures."""
-    figures = load("key_figures").set_index("metric")
-    return figures.loc[metric]
-
-
-def ivo_projects_total_check() -> dict[str, float | bool]:
-    projects = load("ivo_projects")
-    counted = int(projects["projects"].sum())
-    stated = int(figure("ivo_projects_total")["value"])
-    return {"counted": counted, "stated": stated, "agrees": counted == stated}
 
 
 def forum_hosts(as_of: str) -> pd.DataFrame:
@@ -213,46 +85,6 @@ def forum_hosts(as_of: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows).astype({"forums_hosted": "Int64", "forums_upcoming": "Int64"})
-
-
-def ivo_institution_growth() -> pd.DataFrame:
-    metrics = ["ivo_founding_institutions", "ivo_member_institutions"]
-    figures = load("key_figures")
-    return figures[figures["metric"].isin(metrics)].sort_values("as_of").reset_index(drop=True)
-
-
-# --- pillar 4 --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FundAverage:
-    """The ICT Fund's average yearly contribution: derived, not stated by the source."""
-
-    cumulative_usd: float
-    first_year: int
-    last_year: int
-    years: int
-    average_usd: float
-
-
-def ict_fund_average() -> FundAverage:
-    """Cumulative contribution ÷ the years 2009 to 2025 (one per year, as the source says; 2026 is future).
-
-    The source states the fund's creation (2009), contributions every year since, and the
-    cumulative total in the plan of January 2026; it gives no yearly amounts.
-    """
-    cumulative = float(figure("ict_fund_cumulative_contribution")["value"])
-    events = load("events").set_index("event_id")
-    first_year = int(events.loc["ict_fund_creation", "date"].year)
-    last_year = PLAN_PUBLISHED.year - 1
-    years = last_year - first_year + 1
-    return FundAverage(cumulative, first_year, last_year, years, cumulative / years)
-
-
-def fund_projects_by_year_and_proposer() -> pd.DataFrame:
-    projects = load("ict_fund_projects")
-    out = projects.groupby(["approved_year", "proposer_iso3"], observed=True).size().rename("projects")
-    return out.reset_index().astype({"projects": "Int64"})
 
 
 # --- country lens -----------------------------------------------------------------------------------
@@ -307,8 +139,8 @@ def _row_text(row: pd.Series, lang: str) -> str:
 def engagement() -> pd.DataFrame:
     """Country × programme engagement: one row per row of any dataset that names an ASEAN member.
 
-    Columns: iso3, role, dataset, key, year, status, text_ja, text_en, source_quote. Events that
-    mirror a row of another dataset (related_dataset set) are left out, so nothing counts twice.
+    Columns: iso3, role, dataset, key, year, status, text_ja, text_en, source_quote. Each fact has
+    one home (events holds only dated items no other table owns), so nothing counts twice.
     """
     from .data import default_catalog
 
@@ -320,8 +152,6 @@ def engagement() -> pd.DataFrame:
             continue
         role = ENGAGEMENT_ROLES[(dataset, column)]
         table = load(dataset)
-        if "related_dataset" in table.columns:
-            table = table[table["related_dataset"].isna()]
         key_columns = list(catalog.resource(dataset).primary_key)
         for _, row in table.iterrows():
             code = row[column]

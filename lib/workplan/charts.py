@@ -3,25 +3,34 @@
 - Japanese glyphs come from IPAexGothic, shipped by the matplotlib-fontja package (no system font).
 - Pillar colours are fixed here and nowhere else.
 - Every chart has a title, labelled axes and a source line under it, in the report's language.
-- PNG bytes are reproducible: fixed size and dpi, no timestamp or software version in the metadata.
+- PNG bytes are reproducible: fixed size and dpi, no timestamp or software version in the metadata;
+  `Chart.save_for_slides` writes a 16:9 PNG and an SVG with reproducible bytes too.
+- Importing this module changes nothing in matplotlib: the style applies inside each chart call
+  (`matplotlib.rc_context`), so a researcher's own plots keep their own settings.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
 
 import matplotlib
-import matplotlib_fontja  # registers IPAexGothic with matplotlib's font manager
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 
 from .i18n import t
 
-FONT_PATH = matplotlib_fontja.get_font_ttf_path()
-FONT_NAME = FontProperties(fname=FONT_PATH).get_name()
+# The font file of matplotlib-fontja, found without importing it: its import sets matplotlib's global
+# font family, and importing this module must not change global state.
+_FONTJA = importlib.util.find_spec("matplotlib_fontja")
+assert _FONTJA is not None and _FONTJA.submodule_search_locations, "matplotlib-fontja is not installed"
+FONT_PATH = str(Path(_FONTJA.submodule_search_locations[0]) / "fonts" / "ipaexg.ttf")
+FONT_NAME = "IPAexGothic"  # the family name inside FONT_PATH (a test reads it from the file)
 
 # Colour-blind-safe (Okabe–Ito), one per pillar, used in every report.
 PILLAR_COLOURS = {1: "#0072B2", 2: "#D55E00", 3: "#009E73", 4: "#CC79A7"}
@@ -41,12 +50,36 @@ ROLE_COLOURS = {
     "training_place": "#D55E00",
 }
 
-# Markers that tell held, ongoing, planned and provisional items apart without colour.
+# Markers that tell statuses apart without colour: as the plan gives them (held, ongoing, planned,
+# provisional) and on a date (workplan.tracker: upcoming, in_period, overdue, and recorded outcomes).
 STATUS_STYLE = {
     "held": {"marker": "o", "filled": True},
+    "completed": {"marker": "o", "filled": True},
     "ongoing": {"marker": "s", "filled": True},
+    "in_progress": {"marker": "s", "filled": True},
     "planned": {"marker": "o", "filled": False},
+    "upcoming": {"marker": "o", "filled": False},
+    "not_yet": {"marker": "o", "filled": False},
+    "in_period": {"marker": "s", "filled": False},
     "provisional": {"marker": "D", "filled": False},
+    "overdue": {"marker": "X", "filled": True},
+    "due": {"marker": "X", "filled": True},
+    "postponed": {"marker": ">", "filled": False},
+    "changed": {"marker": "P", "filled": False},
+    "cancelled": {"marker": "x", "filled": True},
+}
+
+# One colour per status on a date, for the tracker's timeline (colour-blind-safe, Okabe–Ito).
+STATUS_COLOURS = {
+    "held": "#009E73",
+    "completed": "#009E73",
+    "in_progress": "#0072B2",
+    "in_period": "#56B4E9",
+    "upcoming": "#7B8794",
+    "overdue": "#D55E00",
+    "postponed": "#E69F00",
+    "changed": "#CC79A7",
+    "cancelled": "#1F2933",
 }
 
 WIDTH_IN = 9.0  # fits the report column at 100% zoom
@@ -69,11 +102,40 @@ STYLE = {
     "text.color": TEXT,
     "legend.frameon": False,
     "svg.hashsalt": "workplan",
+    "text.parse_math": False,  # a "$" in the data is a dollar sign, never mathematics
     "axes.unicode_minus": False,
 }
 
+SLIDE_SIZE_IN = (12.8, 7.2)  # 16:9 exactly: 2560 × 1440 pixels at SLIDE_DPI
+SLIDE_DPI = 200
 
-matplotlib.rcParams.update(STYLE)  # the house style applies to every chart drawn in this process
+
+@functools.cache
+def register_font() -> None:
+    """Make IPAexGothic known to matplotlib's font manager (once per process, on first use)."""
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(FONT_PATH)
+
+
+def style() -> Any:
+    """The house style as a context: every chart is drawn, and saved, inside it."""
+    register_font()
+    return matplotlib.rc_context(STYLE)
+
+
+ChartFunction = TypeVar("ChartFunction", bound=Callable[..., Any])
+
+
+def styled(function: ChartFunction) -> ChartFunction:
+    """Draw the chart inside the house style: text objects take their font when they are created."""
+
+    @functools.wraps(function)
+    def draw(*args: Any, **kwargs: Any) -> Any:
+        with style():
+            return function(*args, **kwargs)
+
+    return draw  # type: ignore[return-value]
 
 
 def pillar_colour(pillar_id: int | None) -> str:
@@ -100,17 +162,21 @@ class Chart:
     def png(self) -> bytes:
         """The chart as PNG bytes: drawn once (savefig would draw twice to run the layout engine)."""
         if self._png is None:
-            import numpy as np
-            from matplotlib.backends.backend_agg import FigureCanvasAgg
-            from PIL import Image
-
-            with matplotlib.rc_context(STYLE):
-                canvas = FigureCanvasAgg(self.figure)
-                canvas.draw()
-            buffer = io.BytesIO()
-            Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", dpi=(DPI, DPI))
-            self._png = buffer.getvalue()
+            self._png = self._render_png()
         return self._png
+
+    def _render_png(self) -> bytes:
+        import numpy as np
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from PIL import Image
+
+        with style():
+            canvas = FigureCanvasAgg(self.figure)
+            canvas.draw()
+        dpi = round(self.figure.get_dpi())
+        buffer = io.BytesIO()
+        Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", dpi=(dpi, dpi))
+        return buffer.getvalue()
 
     def _repr_png_(self) -> bytes:
         return self.png()
@@ -121,16 +187,46 @@ class Chart:
             text += "\n" + self.data.to_string(index=False)
         return text
 
-    def save(self, path: str) -> None:
-        with open(path, "wb") as f:
-            f.write(self.png())
+    def save(self, path: str | Path) -> None:
+        Path(path).write_bytes(self.png())
+
+    def save_for_slides(self, name: str | Path, folder: str | Path = ".") -> list[Path]:
+        """Write `name`.png (16:9 at 200 dpi: 2560 × 1440 pixels) and `name`.svg for a slide, in `folder`.
+
+        The chart is laid out again at the slide's size, on a copy (the report's chart is left as it
+        is). The bytes are the same every time: no date in the SVG, ids from a fixed salt, and the
+        layout always starts from the chart as drawn for the report. Returns the two paths.
+        """
+        import pickle
+
+        self.png()  # the constrained layout of the copy starts from the report's layout
+        base = Path(folder) / name
+        base.parent.mkdir(parents=True, exist_ok=True)
+        outputs = {}
+        for kind in ("png", "svg"):
+            figure = pickle.loads(pickle.dumps(self.figure))
+            figure.set_size_inches(SLIDE_SIZE_IN)
+            figure.set_dpi(SLIDE_DPI)
+            if kind == "png":
+                outputs[kind] = Chart(figure, self.title)._render_png()
+            else:
+                buffer = io.BytesIO()
+                with style():
+                    figure.savefig(buffer, format="svg", metadata={"Date": None})
+                outputs[kind] = buffer.getvalue()
+        paths = []
+        for kind, content in outputs.items():
+            path = base.with_name(f"{base.name}.{kind}")
+            path.write_bytes(content)
+            paths.append(path)
+        return paths
 
 
 def new_figure(
     height_in: float, ncols: int = 1, width_in: float = WIDTH_IN, **subplot_kw
 ) -> tuple[Figure, object]:
     """A figure in the house style (not registered with pyplot: nothing is shown twice)."""
-    with matplotlib.rc_context(STYLE):
+    with style():
         fig = Figure(figsize=(width_in, height_in), dpi=DPI, layout="constrained")
         axes = fig.subplots(1, ncols, **subplot_kw)
     return fig, axes
@@ -148,7 +244,7 @@ def finish(
     note: str | None = None,
 ) -> Chart:
     """Title, axis labels and the source line: every chart passes through here."""
-    with matplotlib.rc_context(STYLE):
+    with style():
         ax.set_title(title, loc="left", fontsize=STYLE["axes.titlesize"], pad=10)
         if xlabel is not None:
             ax.set_xlabel(xlabel)
@@ -161,12 +257,15 @@ def finish(
     return Chart(fig, title, data if data is not None else pd.DataFrame())
 
 
-def status_legend_handles(lang: str, statuses: Sequence[str], colour: str = TEXT) -> list:
+def status_legend_handles(
+    lang: str, statuses: Sequence[str], colour: str = TEXT, colours: dict[str, str] | None = None
+) -> list:
     from matplotlib.lines import Line2D
 
     handles = []
     for status in statuses:
         style = STATUS_STYLE[status]
+        edge = (colours or {}).get(status, colour)
         handles.append(
             Line2D(
                 [],
@@ -174,8 +273,8 @@ def status_legend_handles(lang: str, statuses: Sequence[str], colour: str = TEXT
                 linestyle="none",
                 marker=style["marker"],
                 markersize=8,
-                markerfacecolor=colour if style["filled"] else "white",
-                markeredgecolor=colour,
+                markerfacecolor=edge if style["filled"] else "white",
+                markeredgecolor=edge,
                 label=t(f"status.{status}", lang),
             )
         )
@@ -225,10 +324,11 @@ def wrap(text: str, lang: str, width: int = 40) -> str:
 # --- chart types -------------------------------------------------------------------------------------
 
 
+@styled
 def hbar(
     labels: Sequence[str],
     values: Sequence[float],
-    colours: Sequence[str],
+    colours: Sequence[str] | str,
     *,
     lang: str,
     title: str,
@@ -241,8 +341,10 @@ def hbar(
     legend: list | None = None,
     label_width: int = 44,
 ) -> Chart:
-    """Horizontal bars, first item on top, each labelled with its value."""
+    """Horizontal bars, first item on top, each labelled with its value; one colour or one per bar."""
     labels = [wrap(str(label), lang, label_width) for label in labels]
+    values = [float(v) for v in values]
+    colours = [colours] * len(values) if isinstance(colours, str) else list(colours)
     lines = sum(label.count("\n") + 1 for label in labels)
     fig, ax = new_figure(max(2.2, 0.36 * lines + 1.4))
     positions = list(range(len(labels)))[::-1]
@@ -260,6 +362,7 @@ def hbar(
     return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
 
 
+@styled
 def columns(
     labels: Sequence[str],
     series: dict[str, Sequence[float]],
@@ -273,9 +376,26 @@ def columns(
     note: str | None = None,
     source: str | None = None,
     height: float = 3.6,
+    stacked: bool = True,
 ) -> Chart:
-    """Vertical bars, stacked when there is more than one series, totals printed on top."""
+    """Vertical bars. Several series are stacked, with totals on top, only when they add up
+    (`stacked=True`); otherwise they stand side by side, each bar with its own value, and a series
+    without a value at a label (NaN) leaves no empty slot there."""
     fig, ax = new_figure(height)
+    if stacked:
+        tops = _stacked_columns(ax, labels, series, colours)
+    else:
+        tops = _side_by_side_columns(ax, labels, series, colours)
+    ax.set_xticks(range(len(labels)), labels)
+    ax.set_ylim(0, max(tops + [1.0]) * (1.35 if len(series) > 1 else 1.15))
+    if all(float(top).is_integer() for top in tops):
+        ax.yaxis.get_major_locator().set_params(integer=True)  # counts: no 0.2 ticks
+    if len(series) > 1:
+        ax.legend(loc="upper center", fontsize=8, ncols=min(4, len(series)))
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+
+
+def _stacked_columns(ax, labels, series, colours) -> list[float]:
     bottom = [0.0] * len(labels)
     for name, values in series.items():
         vals = [0.0 if pd.isna(v) else float(v) for v in values]
@@ -283,15 +403,27 @@ def columns(
         bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
     for x, total in enumerate(bottom):
         ax.text(x, total + max(bottom) * 0.02, f"{total:,.0f}", ha="center", fontsize=9)
-    ax.set_xticks(range(len(labels)), labels)
-    ax.set_ylim(0, max(bottom + [1.0]) * (1.35 if len(series) > 1 else 1.15))
-    if all(float(total).is_integer() for total in bottom):
-        ax.yaxis.get_major_locator().set_params(integer=True)  # counts: no 0.2 ticks
-    if len(series) > 1:
-        ax.legend(loc="upper center", fontsize=8, ncols=min(4, len(series)))
-    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+    return bottom
 
 
+def _side_by_side_columns(ax, labels, series, colours) -> list[float]:
+    values = {name: [None if pd.isna(v) else float(v) for v in vals] for name, vals in series.items()}
+    top = max([v for vals in values.values() for v in vals if v is not None] + [1.0])
+    in_legend: set[str] = set()
+    for x in range(len(labels)):
+        present = [name for name in series if values[name][x] is not None]
+        width = 0.7 / max(1, len(present))
+        for i, name in enumerate(present):
+            centre = x - 0.35 + width * (i + 0.5)
+            value = values[name][x]
+            label = None if name in in_legend else name  # one legend entry per series
+            in_legend.add(name)
+            ax.bar(centre, value, width=width * 0.95, color=colours[name], label=label)
+            ax.text(centre, value + top * 0.02, f"{value:,.0f}", ha="center", fontsize=9)
+    return [v for vals in values.values() for v in vals if v is not None]
+
+
+@styled
 def gantt(
     rows: pd.DataFrame,
     *,
@@ -366,6 +498,7 @@ def gantt(
     return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
 
 
+@styled
 def event_timeline(
     events: pd.DataFrame,
     lanes: dict[int, str],
@@ -385,7 +518,8 @@ def event_timeline(
     """One lane per pillar; points for dated items, bars for periods, marker by status.
 
     events: lane, start, end (first day after, for periods; NaT for points), status (a key of
-    STATUS_STYLE), and optionally a short label column written beside points (used for few items).
+    STATUS_STYLE), optionally colour (else the lane's pillar colour), and optionally a short label
+    column written beside points (used for few items).
     """
     import matplotlib.dates as mdates
 
@@ -393,7 +527,7 @@ def event_timeline(
     lane_y = {lane: i for i, lane in enumerate(sorted(lanes, reverse=True))}
     for r in events.itertuples():
         y = lane_y[r.lane]
-        colour = pillar_colour(r.lane)
+        colour = getattr(r, "colour", None) or pillar_colour(r.lane)
         style = STATUS_STYLE.get(r.status, STATUS_STYLE["held"])
         if r.end is not None and not pd.isna(r.end):
             width = (r.end - r.start).days
@@ -441,16 +575,18 @@ def event_timeline(
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x", which="major", color=LIGHT, lw=0.6)
     statuses = [s for s in STATUS_STYLE if s in set(events["status"])]
+    colours = dict(zip(events["status"], events["colour"], strict=True)) if "colour" in events else {}
     ax.legend(
-        handles=status_legend_handles(lang, statuses),
+        handles=status_legend_handles(lang, statuses, colours=colours),
         loc="upper left",
         bbox_to_anchor=(0, -0.12),
-        ncols=len(statuses),
+        ncols=min(4, len(statuses)),
         fontsize=8,
     )
     return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
 
 
+@styled
 def heatmap(
     matrix: pd.DataFrame,
     *,
@@ -501,6 +637,7 @@ def heatmap(
     return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
 
 
+@styled
 def tile_map(
     tiles: pd.DataFrame,
     *,
@@ -572,6 +709,7 @@ def tile_map(
     return finish(fig, ax, lang, title, None, None, data, source=source, note=note)
 
 
+@styled
 def structure_chart(
     table: pd.DataFrame,
     *,
@@ -627,6 +765,7 @@ def structure_chart(
     return finish(fig, ax_tree, lang, title, None, None, data, source=source, note=note)
 
 
+@styled
 def stacked_hbar(
     labels: Sequence[str],
     series: dict[str, Sequence[float]],
@@ -659,6 +798,7 @@ def stacked_hbar(
     return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
 
 
+@styled
 def milestones(
     points: pd.DataFrame,
     *,

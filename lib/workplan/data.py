@@ -91,6 +91,9 @@ class Resource:
     primary_key: tuple[str, ...]
     foreign_keys: tuple[dict[str, Any], ...]
     stated_totals: tuple[dict[str, Any], ...]
+    item_reference: str | None = None  # a column holding item ids of workplan.tracker.dated_items()
+    date_not_after: tuple[dict[str, str], ...] = ()  # {field, precision, not_after}: a date before another
+    quotes: str = "plan"  # whose words source_quote holds: the plan's ("plan") or an outside source's
 
     @classmethod
     def from_descriptor(cls, d: dict[str, Any]) -> Resource:
@@ -106,6 +109,9 @@ class Resource:
             primary_key=tuple([pk] if isinstance(pk, str) else pk),
             foreign_keys=tuple(schema.get("foreignKeys", [])),
             stated_totals=tuple(d.get("x-stated-totals", [])),
+            item_reference=d.get("x-dated-item-reference"),
+            date_not_after=tuple(d.get("x-date-not-after", [])),
+            quotes=d.get("x-source-quote", "plan"),
         )
 
     @property
@@ -215,6 +221,8 @@ class Catalog:
             resource = self.resource(name)
             table = self._read_and_check(resource)
             self._check_foreign_keys(resource, table)
+            self._check_date_order(resource, table)
+            self._check_item_references(resource, table)
             self._tables[name] = table
             self._check_stated_totals(resource, table)
         return self._tables[name].copy()
@@ -407,6 +415,59 @@ class Catalog:
                             found=", ".join(str(v) for v in row),
                         )
                     )
+        if problems:
+            raise DataValidationError(problems)
+
+    def _check_date_order(self, resource: Resource, table: pd.DataFrame) -> None:
+        """A date (of its stated precision) may not begin after another date of the row (x-date-not-after)."""
+        from .tracker import period
+
+        problems = []
+        for rule in resource.date_not_after:
+            column, limit = rule["field"], rule["not_after"]
+            for i, row in table.iterrows():
+                when, bound = row[column], row[limit]
+                if pd.isna(when) or pd.isna(bound):
+                    continue
+                first = period(when, str(row[rule["precision"]]))[0]
+                if first > pd.Timestamp(bound):
+                    problems.append(
+                        Problem(
+                            resource.name,
+                            self._display_path(resource),
+                            f"a {column} on or before {limit} ({pd.Timestamp(bound).date()}): a source cannot "
+                            "report what had not happened when it was published",
+                            row=int(i) + 1,
+                            line=self._lines[resource.name][int(i)],
+                            column=column,
+                            found=str(pd.Timestamp(when).date()),
+                        )
+                    )
+        if problems:
+            raise DataValidationError(problems)
+
+    def _check_item_references(self, resource: Resource, table: pd.DataFrame) -> None:
+        """Every value of the declared column is an item_id of the plan's dated items (workplan.tracker)."""
+        column = resource.item_reference
+        if column is None or table.empty:
+            return
+        from .tracker import item_ids
+
+        known = item_ids(self)
+        problems = [
+            Problem(
+                resource.name,
+                self._display_path(resource),
+                "the item_id of a dated item (an event_id, an action_id or <dataset>:<key>, "
+                "see workplan.tracker.dated_items())",
+                row=int(i) + 1,
+                line=self._lines[resource.name][int(i)],
+                column=column,
+                found=str(value),
+            )
+            for i, value in table[column].items()
+            if not pd.isna(value) and str(value) not in known
+        ]
         if problems:
             raise DataValidationError(problems)
 

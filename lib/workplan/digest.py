@@ -16,16 +16,21 @@ VALIDATED_ENV = "WORKPLAN_VALIDATED_DATA"
 SCHEMA_FILE = "datapackage.json"
 
 # What this process has read from the data folder: file paths relative to it ("ivo_forums.csv",
-# "raw/….txt") and schema entries ("datapackage.json#ivo_forums").
+# "raw/….txt") and parts of the schema: a table's entry ("datapackage.json#ivo_forums"), the
+# package's own properties (its vocabularies, sources…: PACKAGE) and which tables and columns
+# there are (TABLES: code that looks through every table, e.g. for country columns, depends on it).
 READS: set[str] = set()
+PACKAGE = f"{SCHEMA_FILE}#*package"
+TABLES = f"{SCHEMA_FILE}#*tables"
 
 
 def record_read(path: str, resource: str | None = None) -> None:
     """Note that this process read the data file `path` (relative to the data folder) and, for a table,
-    its entry `resource` in datapackage.json."""
+    its entry `resource` in datapackage.json, which comes with the package's properties and list of
+    tables."""
     READS.add(path)
     if resource is not None:
-        READS.add(f"{SCHEMA_FILE}#{resource}")
+        READS.update((f"{SCHEMA_FILE}#{resource}", PACKAGE, TABLES))
 
 
 def hash_files(paths: list[Path], root: Path) -> str:

@@ -1,12 +1,20 @@
 """Every label and sentence the reports show, in Japanese and English, in one place.
 
 `t(key, lang, **values)` returns the text for `key` in `lang`, formatted with `values`.
+`relabel(frame, lang)` gives a frame the headers and vocabulary values a reader of `lang` sees.
 A missing key or language is an error, so no report silently falls back to the other language.
+
+Sentences may use Markdown emphasis (`**`, `*`); `workplan.show.text` escapes the values put into
+them, and a literal `$` in a sentence is shown as a dollar sign, never read as mathematics.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LABELS: dict[str, dict[str, str]] = {
     # --- general ----------------------------------------------------------------------------------
@@ -22,9 +30,13 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Sources: MIC, Japan–ASEAN Digital Work Plan 2026 (January 2026); ASEAN membership dates: ASEAN Secretariat.",
         "ja": "出典：総務省「日ASEANデジタルワークプラン2026」（2026年1月）、ASEAN加盟日はASEAN事務局による。",
     },
+    "source_line_outcomes": {
+        "en": "Sources: MIC, Japan–ASEAN Digital Work Plan 2026 (January 2026); recorded outcomes: the sources listed with them.",
+        "ja": "出典：総務省「日ASEANデジタルワークプラン2026」（2026年1月）。実施状況は各記録に示した出典による。",
+    },
     "as_of_line": {
-        "en": "Status as of {as_of}. The plan was published in January 2026; anything after that date is as the plan foresaw it.",
-        "ja": "{as_of}時点の状況。本プランは2026年1月公表のため、それ以降の事項はプラン公表時の見込みです。",
+        "en": "Status as of {as_of}. The plan was published in January 2026; anything after that date is as the plan foresaw it unless an outcome is recorded.",
+        "ja": "{as_of}時点の状況。本プランは2026年1月公表のため、それ以降の事項は、実施状況の記録がない限りプラン公表時の見込みです。",
     },
     "source_quote": {"en": "Source wording", "ja": "原文"},
     "all_reports": {"en": "← All reports", "ja": "← すべてのレポート"},
@@ -34,7 +46,9 @@ LABELS: dict[str, dict[str, str]] = {
     "fiscal_year": {"en": "Fiscal year", "ja": "年度"},
     "date": {"en": "Date", "ja": "日付"},
     "pillar": {"en": "Pillar", "ja": "柱"},
+    "pillar_id": {"en": "Pillar", "ja": "柱"},
     "initiative": {"en": "Initiative", "ja": "取組"},
+    "initiatives": {"en": "Initiatives", "ja": "取組"},
     "action": {"en": "Action", "ja": "活動"},
     "actions": {"en": "Actions", "ja": "活動"},
     "kind": {"en": "Kind", "ja": "種類"},
@@ -44,40 +58,55 @@ LABELS: dict[str, dict[str, str]] = {
     "yes": {"en": "yes", "ja": "はい"},
     "no": {"en": "no", "ja": "いいえ"},
     "none": {"en": "none", "ja": "なし"},
-    "derived": {"en": "derived", "ja": "算出値"},
     "value": {"en": "Value", "ja": "値"},
     "unit": {"en": "Unit", "ja": "単位"},
-    "figure": {"en": "Figure", "ja": "項目"},
+    "label": {"en": "Figure", "ja": "項目"},
     "as_of": {"en": "As of", "ja": "時点"},
     "title": {"en": "Title", "ja": "名称"},
+    "name": {"en": "Name", "ja": "名称"},
     "summary": {"en": "Summary", "ja": "概要"},
     "text": {"en": "Text", "ja": "内容"},
     "category": {"en": "Category", "ja": "分類"},
     "number": {"en": "No.", "ja": "番号"},
     "group": {"en": "Group", "ja": "分類"},
     "place": {"en": "Place", "ja": "場所"},
+    "city": {"en": "Place", "ja": "場所"},
     "period": {"en": "Period", "ja": "期間"},
-    "start": {"en": "Start", "ja": "開始"},
-    "end": {"en": "End", "ja": "終了"},
+    "start_date": {"en": "Start", "ja": "開始"},
+    "end_date": {"en": "End", "ja": "終了"},
     "funder": {"en": "Funder", "ja": "支援主体"},
     "not_stated": {"en": "not stated", "ja": "記載なし"},
     "dataset": {"en": "Dataset", "ja": "データセット"},
+    "key": {"en": "Key", "ja": "キー"},
     "role": {"en": "Role", "ja": "役割"},
     "engagements": {"en": "Engagements", "ja": "関与の件数"},
     "programme": {"en": "Programme", "ja": "プログラム"},
-    # --- statuses and precisions --------------------------------------------------------------------
-    "status.held": {"en": "held", "ja": "実施済み"},
-    "status.ongoing": {"en": "ongoing", "ja": "実施中"},
-    "status.planned": {"en": "planned", "ja": "予定"},
-    "status.provisional": {"en": "provisional", "ja": "暫定"},
-    "status.due": {
-        "en": "date passed; outcome not in the plan",
-        "ja": "予定日経過（結果は本プランに記載なし）",
-    },
-    "status.not_yet": {"en": "not yet on this date", "ja": "この時点では未実施"},
-    "precision.year": {"en": "year only", "ja": "年のみ"},
-    "precision.month": {"en": "month", "ja": "月"},
-    "precision.day": {"en": "day", "ja": "日"},
+    "month": {"en": "Month", "ja": "月"},
+    "online": {"en": "online", "ja": "オンライン"},
+    "partner": {"en": "Partner", "ja": "連携国"},
+    "item_type": {"en": "Item", "ja": "項目"},
+    "component": {"en": "Component", "ja": "構成要素"},
+    "continuity": {"en": "Continued or new", "ja": "継続／新規"},
+    "principle": {"en": "Guiding principle", "ja": "国際指針の項目"},
+    "activity": {"en": "Activity", "ja": "協力活動"},
+    "channel": {"en": "Meeting or channel", "ja": "会合・枠組"},
+    "japan_role": {"en": "Japan's role", "ja": "日本の立場"},
+    "frequency": {"en": "Frequency", "ja": "頻度"},
+    "organisers": {"en": "Organisers", "ja": "主催"},
+    "proposer": {"en": "Proposer", "ja": "提案国"},
+    "approved_year": {"en": "Year approved", "ja": "承認年"},
+    "value_status": {"en": "Kind of value", "ja": "値の性質"},
+    "event": {"en": "Item", "ja": "事項"},
+    "plan_status": {"en": "Status in the plan (January 2026)", "ja": "プラン上の状況（2026年1月）"},
+    "in_group": {"en": "In the Friends Group", "ja": "フレンズグループ参加"},
+    "list_sep": {"en": "; ", "ja": "、"},
+    "source_title": {"en": "Source of the outcome", "ja": "実施状況の出典"},
+    "source_publisher": {"en": "Publisher", "ja": "発行者"},
+    "source_date": {"en": "Published", "ja": "公表日"},
+    "outcome_date": {"en": "Outcome date", "ja": "実施日"},
+    "note": {"en": "Note", "ja": "備考"},
+    "items": {"en": "Items", "ja": "件数"},
+    "format": {"en": "Format", "ja": "形式"},
 }
 
 
@@ -95,6 +124,22 @@ def pick(row: Any, column: str, lang: str) -> str:
     return row[f"{column}_{lang}"]
 
 
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def format_date(value: Any, precision: str, lang: str) -> str:
     """A date as precise as the source gives it: '2026', 'March 2026', '15 March 2026' (or 2026年3月…)."""
     import pandas as pd
@@ -108,42 +153,129 @@ def format_date(value: Any, precision: str, lang: str) -> str:
         if precision == "month":
             return f"{ts.year}年{ts.month}月"
         return f"{ts.year}年{ts.month}月{ts.day}日"
-    months = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
     if precision == "year":
         return f"{ts.year}"
     if precision == "month":
-        return f"{months[ts.month - 1]} {ts.year}"
-    return f"{ts.day} {months[ts.month - 1]} {ts.year}"
+        return f"{MONTHS_EN[ts.month - 1]} {ts.year}"
+    return f"{ts.day} {MONTHS_EN[ts.month - 1]} {ts.year}"
+
+
+# --- relabelling a frame for readers -------------------------------------------------------------
+
+
+# Columns whose values come from a vocabulary named differently.
+VOCABULARY_ALIASES = {"plan_status": "status"}
+
+
+def vocabulary_of(column: str) -> str | None:
+    """The vocabulary a column's values come from ('status', 'kind', 'japan_role', …), or None for
+    free text, numbers and codes."""
+    column = VOCABULARY_ALIASES.get(column, column)
+    return column if column in VOCABULARY_LABELS else None
+
+
+def header(column: str, lang: str) -> str:
+    """The header a reader sees for a column: its label, the label of its stem ('title_en' → 'title',
+    'partner_iso3' → 'partner'), or the name itself when there is no label (a researcher's own column)."""
+    for candidate in (column, column.removesuffix(f"_{lang}"), column.removesuffix("_iso3")):
+        if candidate in LABELS:
+            return LABELS[candidate][lang]
+    return column
+
+
+def _precision_column(column: str, columns: list[str]) -> str | None:
+    """The column saying how precise a date column is: date → date_precision, end_date → end_precision."""
+    for candidate in (f"{column}_precision", f"{column.removesuffix('_date')}_precision"):
+        if candidate in columns and candidate != column:
+            return candidate
+    return None
+
+
+def relabel(frame: pd.DataFrame, lang: str, columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The frame as a reader of `lang` sees it; the data itself is left as it is.
+
+    - a date column with a precision column beside it (date + date_precision, end_date +
+      end_precision, as_of + as_of_precision) shows as precisely as the source gives it, and the
+      precision column is dropped; other dates show the day;
+    - values of a closed vocabulary (status, kind, unit, role, …: see `vocabulary_of`) show their
+      label; a value without a label is an error, never shown raw;
+    - true/false show as yes/no;
+    - headers become labels (`header`); `columns` maps a column to another label key.
+    Rows, their order and missing values are kept.
+    """
+    import pandas as pd
+
+    columns = dict(columns or {})
+    out = frame.copy()
+    names = [str(c) for c in out.columns]
+    consumed = []
+    for name in names:
+        series = out[name]
+        if pd.api.types.is_datetime64_any_dtype(series.dtype):
+            precision = _precision_column(name, names)
+            precisions = out[precision] if precision else pd.Series("day", index=out.index)
+            consumed += [precision] if precision and precision not in columns else []
+            out[name] = pd.array(
+                [
+                    pd.NA if pd.isna(v) else format_date(v, str(p), lang)
+                    for v, p in zip(series, precisions, strict=True)
+                ],
+                dtype="string",
+            )
+        elif pd.api.types.is_bool_dtype(series.dtype):
+            out[name] = pd.array(
+                [pd.NA if pd.isna(v) else t("yes" if v else "no", lang) for v in series], dtype="string"
+            )
+        elif (vocabulary := vocabulary_of(name)) is not None:
+            out[name] = pd.array(
+                [pd.NA if pd.isna(v) else t(f"{vocabulary}.{v}", lang) for v in series], dtype="string"
+            )
+    out = out.drop(columns=consumed)
+    return out.rename(
+        columns={c: t(columns[c], lang) if c in columns else header(str(c), lang) for c in out.columns}
+    )
 
 
 REPORT_LABELS: dict[str, dict[str, str]] = {
-    # --- shared report text -------------------------------------------------------------------------
-    "commitments_heading": {"en": "What the pillar commits to in 2026", "ja": "2026年の取組"},
+    # --- what every report repeats ----------------------------------------------------------------
+    "heading.commitments": {"en": "What the pillar commits to in 2026", "ja": "2026年の取組"},
+    "heading.dated_items": {"en": "Dated items and their status", "ja": "日付のある事項とその状況"},
+    "heading.key_figures": {"en": "Headline figures", "ja": "主要な数値"},
+    "heading.about": {"en": "About this report", "ja": "このレポートについて"},
     "example": {"en": "For example", "ja": "例"},
-    "about_heading": {"en": "About this report", "ja": "このレポートについて"},
     "about_text": {
         "en": "Every fact shown comes from the Japan–ASEAN Digital Work Plan 2026 (MIC, January 2026) and is recorded "
         "with the source's own words in the workplan data package; English wording is a translation unless "
-        "an official English name exists. Derived figures are marked as such. Dates are as precise as the "
-        "source: a month or a year without a day is shown as such.",
+        "an official English name exists. A figure the plan does not state is marked as derived and listed, "
+        "with how it is derived, in the data package's README. Dates are as precise as the source: a month or "
+        "a year without a day is shown as such.",
         "ja": "本レポートの事実はすべて総務省「日ASEANデジタルワークプラン2026」（2026年1月）に基づき、原文とともに"
-        "workplanデータパッケージに記録しています。算出値はその旨を明記しています。日付は原文の精度"
-        "（年のみ・月まで）のまま示しています。",
+        "workplanデータパッケージに記録しています。プランに記載のない数値は算出値と明記し、算出方法をデータパッケージの"
+        "READMEに記載しています。日付は原文の精度（年のみ・月まで）のまま示しています。",
     },
-    "initiatives": {"en": "Initiatives", "ja": "取組"},
+    "key_figures_caption": {"en": "Headline figures, with the words of the source", "ja": "主要な数値と原文"},
+    "derived": {"en": "Derived", "ja": "算出値"},
+    "derived_mark": {"en": "**Derived:**", "ja": "**算出値：**"},
+    # --- dated items and their status on the as-of date ------------------------------------------
+    "timeline_title": {
+        "en": "Dated items {start}–{end}, by status on {as_of}",
+        "ja": "日付のある事項（{start}〜{end}年）：{as_of}時点の状況",
+    },
+    "timeline_note": {
+        "en": "Markers sit at the start of the period the source gives (a year or a month); bars: periods; dashed line: the as-of date.",
+        "ja": "印は原文が示す期間（年または月）の初めに置いています。横棒は期間、破線は基準日。",
+    },
+    "dated_items_caption": {
+        "en": "Every dated item and its status on {as_of}",
+        "ja": "日付のある全事項と{as_of}時点の状況",
+    },
+    "status_counts_text": {"en": "On {as_of}: {counts}.", "ja": "{as_of}時点：{counts}。"},
+    # --- overview -----------------------------------------------------------------------------------
+    "heading.basis": {
+        "en": "Basic perspectives for Japan–ASEAN cooperation in 2026",
+        "ja": "2026年における日ASEAN協力の基本的視点",
+    },
+    "heading.structure": {"en": "Pillars, initiatives and actions", "ja": "柱・取組・活動の構成"},
     "actions_count": {"en": "Number of actions", "ja": "活動の数"},
     "counts_caption": {"en": "Initiatives and actions per pillar", "ja": "柱ごとの取組・活動の数"},
     "kinds_title": {"en": "Actions by kind and pillar", "ja": "活動の種類別・柱別の数"},
@@ -151,43 +283,12 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "en": "The plan's structure: pillars, initiatives and their actions",
         "ja": "プランの構成：柱・取組・活動",
     },
-    "basis_heading": {
-        "en": "Basic perspectives for Japan–ASEAN cooperation in 2026",
-        "ja": "2026年における日ASEAN協力の基本的視点",
+    "heading.members": {
+        "en": "Which members the plan names, and where",
+        "ja": "プランが言及する加盟国と分野",
     },
-    "key_figures_caption": {"en": "Headline figures, with the words of the source", "ja": "主要な数値と原文"},
-    "value_status": {"en": "Kind of value", "ja": "値の性質"},
-    "timeline_title": {
-        "en": "Timeline {start}–{end}: held, ongoing, planned and provisional items",
-        "ja": "年表 {start}〜{end}年：実施済み・実施中・予定・暫定",
-    },
-    "timeline_note": {
-        "en": "Markers sit at the start of the period the source gives (a year or a month); dashed line: the as-of date.",
-        "ja": "印は原文が示す期間（年または月）の初めに置いています。破線は基準日。",
-    },
-    "timeline_table_caption": {"en": "Every dated item", "ja": "日付のある全事項"},
-    "event": {"en": "Item", "ja": "事項"},
-    "status_in_plan": {"en": "Status in the plan (Jan 2026)", "ja": "プラン上の状況（2026年1月）"},
-    "status_on_date": {"en": "Status on {as_of}", "ja": "{as_of}時点"},
-    "list_sep": {"en": "; ", "ja": "、"},
-    "month": {"en": "Month", "ja": "月"},
-    "online": {"en": "online", "ja": "オンライン"},
-    "partner": {"en": "Partner", "ja": "連携国"},
-    "item": {"en": "Item", "ja": "項目"},
-    "component": {"en": "Component", "ja": "構成要素"},
-    "continuity": {"en": "Continued or new", "ja": "継続／新規"},
-    "principle": {"en": "Guiding principle", "ja": "国際指針の項目"},
-    "activity": {"en": "Activity", "ja": "協力活動"},
-    "channel": {"en": "Meeting or channel", "ja": "会合・枠組"},
-    "japan_role": {"en": "Japan's role", "ja": "日本の立場"},
-    "frequency": {"en": "Frequency", "ja": "頻度"},
-    "organisers": {"en": "Organisers", "ja": "主催"},
-    "proposer": {"en": "Proposer", "ja": "提案国"},
-    "approved_year": {"en": "Year approved", "ja": "承認年"},
-    "projects_count": {"en": "Number of projects", "ja": "プロジェクト数"},
-    "agrees": {"en": "agrees", "ja": "一致"},
-    "disagrees": {"en": "does NOT agree", "ja": "不一致"},
     # --- pillar 1 -------------------------------------------------------------------------------------
+    "heading.ai_statement": {"en": "The {n}-point AI statement", "ja": "AIに関する{n}項目"},
     "ai_statement_title": {
         "en": "The {n}-point AI statement: points per category",
         "ja": "AIに関する{n}項目：分類別の項目数",
@@ -197,6 +298,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ja": "グローバルな安全、安心で信頼できるAIエコシステム：{n}項目",
     },
     "points_count": {"en": "Number of points", "ja": "項目数"},
+    "heading.hiroshima": {"en": "The Hiroshima AI Process", "ja": "広島AIプロセス"},
     "hap_components_caption": {
         "en": "Hiroshima AI Process Comprehensive Policy Framework: its {n} components",
         "ja": "広島AIプロセス包括的政策枠組：{n}つの構成要素",
@@ -210,6 +312,10 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ja": "国際指針（分類別、プランの要約）",
     },
     "items_count": {"en": "Number of items", "ja": "項目数"},
+    "heading.friends_group": {
+        "en": "ASEAN members in the Hiroshima AI Process Friends Group",
+        "ja": "広島AIプロセス・フレンズグループに参加するASEAN加盟国",
+    },
     "friends_map_title": {
         "en": "ASEAN members in the Hiroshima AI Process Friends Group",
         "ja": "広島AIプロセス・フレンズグループに参加するASEAN加盟国",
@@ -233,6 +339,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ja": "注：一覧の基準日（{recorded}）のASEAN加盟国は{then}か国、{as_of}時点では{now}か国です。一覧は基準日に合わせて更新していません。",
     },
     # --- pillar 2 -------------------------------------------------------------------------------------
+    "heading.ajccbc": {"en": "AJCCBC support phases", "ja": "AJCCBC支援の期間"},
     "ajccbc_gantt_title": {
         "en": "AJCCBC support phases, and the gap before the next one",
         "ja": "AJCCBC支援の期間と次期支援までの空白",
@@ -250,6 +357,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "{first}から{last}までの**{months}か月**は、記載されたどの支援期間にも含まれません。",
     },
     "ajccbc_phases_caption": {"en": "AJCCBC support phases", "ja": "AJCCBC支援の期間"},
+    "heading.next_programme": {"en": "The next AJCCBC programme", "ja": "AJCCBC次期支援"},
     "components_title": {
         "en": "Next AJCCBC programme: continued and new components",
         "ja": "次期支援の実施概要：継続と新規",
@@ -262,9 +370,14 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ja": "次期支援「{name}」の支援期間は{start}〜{end}（{years}年間、暫定）で、総事業費は調整中です。"
         "対象者：{targets}等。",
     },
+    "heading.activities": {"en": "Collaborative activities for 2026", "ja": "2026年の協力活動"},
     "activities_caption": {
         "en": "The {n} collaborative activities agreed for 2026",
         "ja": "2026年の協力活動（{n}件）",
+    },
+    "heading.policy_meeting": {
+        "en": "The ASEAN-Japan Cybersecurity Policy Meeting",
+        "ja": "日ASEANサイバーセキュリティ政策会議",
     },
     "meeting_history_title": {
         "en": "ASEAN-Japan Cybersecurity Policy Meeting: what the plan dates",
@@ -278,27 +391,31 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ja": "プランに日付があるのは初回と直近の会合のみです。線は途中の開催日を示すものではありません。",
     },
     "meeting_text": {
-        "en": "Held about once a year since {first}; the {n}th meeting took place in {latest} ({place}), "
-        "{n} meetings in {years} calendar years. Organisers: {organisers}.",
-        "ja": "{first}からおよそ1年に1度開催され、第{n}回は{latest}に{place}で開催（{years}暦年で{n}回）。主催：{organisers}。",
+        "en": "Held about once a year since {first}; the {n}th meeting took place in {latest} ({place}). "
+        "Organisers: {organisers}.",
+        "ja": "{first}からおよそ1年に1度開催され、第{n}回は{latest}に{place}で開催されました。主催：{organisers}。",
     },
     # --- pillar 3 -------------------------------------------------------------------------------------
+    "heading.ivo_projects": {"en": "ASEAN IVO joint projects", "ja": "ASEAN IVO共同連携プロジェクト"},
+    "projects_count": {"en": "Number of projects", "ja": "プロジェクト数"},
     "projects_label": {"en": "Joint projects", "ja": "共同連携プロジェクト"},
     "phase2_label": {"en": "Phase II projects (trial)", "ja": "フェーズⅡ（トライアル）"},
     "ivo_projects_title": {
-        "en": "ASEAN IVO joint projects per fiscal year",
-        "ja": "ASEAN IVO共同連携プロジェクト数（年度別）",
+        "en": "ASEAN IVO joint projects per fiscal year, and the Phase II projects",
+        "ja": "ASEAN IVO共同連携プロジェクト数（年度別）とフェーズⅡ",
     },
     "ivo_projects_note": {
-        "en": "Sum of the years: {counted}; stated total: {stated} ({verdict}).",
-        "ja": "年度別の合計：{counted}件、記載の合計：{stated}件（{verdict}）。",
+        "en": "Side by side, not added up: the plan does not say whether FY{year}'s {phase2} Phase II projects are among its {projects}.",
+        "ja": "並べて表示し、合算していません。{year}年度のフェーズⅡ{phase2}件が同年度の{projects}件に含まれるかはプランに記載がありません。",
     },
     "ivo_projects_text": {
-        "en": "Fiscal years {first}–{last}: the yearly counts add up to **{counted}**, and the plan states a total of "
-        "**{stated}** — the check {verdict}. Phase II: {phase2} projects ({phase2_note}, FY{phase2_years}).",
-        "ja": "{first}〜{last}年度の年度別件数の合計は**{counted}件**、プラン記載の合計は**{stated}件**で、照合結果は「{verdict}」です。"
-        "フェーズⅡは{phase2}件（{phase2_years}年度、{phase2_note}）。",
+        "en": "Fiscal years {first}–{last}: **{total} joint projects** in all, the total the plan states (its yearly counts add up "
+        "to it). Separately, **{phase2} Phase II projects** ({phase2_note}) in FY{phase2_years}; the plan does not say whether "
+        "they are among that year's {same_year}.",
+        "ja": "{first}〜{last}年度の共同連携プロジェクトは合計**{total}件**（プラン記載の合計で、年度別件数の合計と一致）。"
+        "これとは別に、フェーズⅡは{phase2_years}年度に**{phase2}件**（{phase2_note}）。同年度の{same_year}件に含まれるかは記載がありません。",
     },
+    "heading.ivo_forums": {"en": "ASEAN IVO Forums", "ja": "ASEAN IVOフォーラム"},
     "forum_map_title": {
         "en": "ASEAN IVO Forum hosts, {first}–{last}",
         "ja": "ASEAN IVOフォーラム開催国（{first}〜{last}年）",
@@ -309,10 +426,12 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     },
     "forums_caption": {"en": "ASEAN IVO Forums by year", "ja": "ASEAN IVOフォーラム開催地（年別）"},
     "forums_text": {
-        "en": "{n} forums, one a year ({online} of them online). Members on {as_of} that have not hosted one and are not "
-        "named as a future host: {never}.",
-        "ja": "毎年1回、計{n}回（うち{online}回はオンライン）。{as_of}時点の加盟国のうち、開催地となっておらず今後の開催予定もない国：{never}。",
+        "en": "The plan lists {n} forums, {first}–{last} ({online} of them online); ASEAN IVO holds one every year. "
+        "Members on {as_of} that have not hosted one and are not named as a future host: {never}.",
+        "ja": "プランには{first}〜{last}年の{n}回のフォーラムが記載されています（うち{online}回はオンライン）。ASEAN IVOは毎年フォーラムを開催しています。"
+        "{as_of}時点の加盟国のうち、開催地となっておらず今後の開催予定もない国：{never}。",
     },
+    "heading.ivo_institutions": {"en": "ASEAN IVO member institutions", "ja": "ASEAN IVO参加機関"},
     "institutions_title": {"en": "ASEAN IVO member institutions", "ja": "ASEAN IVO参加機関数"},
     "institutions_count": {"en": "Institutions", "ja": "機関数"},
     "institutions_note": {
@@ -328,31 +447,26 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "en": "Note: the plan counts {stated} ASEAN countries in ASEAN IVO; on {as_of} ASEAN has {now} members.",
         "ja": "注：プランはASEAN IVO参加国を{stated}か国としていますが、{as_of}時点のASEAN加盟国は{now}か国です。",
     },
+    "heading.apt": {"en": "APT joint research and training", "ja": "APTの国際共同研究と研修"},
     "apt_research_caption": {
         "en": "APT international joint research planned for {year}",
         "ja": "APT国際共同研究（{year}年予定）",
     },
     "apt_training_caption": {"en": "APT ICT training", "ja": "APT ICT研修"},
-    "apt_item.description": {"en": "What it is", "ja": "内容"},
-    "apt_item.example": {"en": "Example course", "ja": "研修の例"},
+    "heading.open_ran": {"en": "5G and Open RAN", "ja": "5G・オープンRAN"},
     "open_ran_fund": {
         "en": "Japan–ASEAN ICT Fund, approved {year}: {title}",
         "ja": "日ASEAN ICT基金（{year}年承認）：{title}",
     },
     # --- pillar 4 -------------------------------------------------------------------------------------
+    "heading.ict_fund": {"en": "The Japan–ASEAN ICT Fund", "ja": "日ASEAN ICT基金"},
     "fund_text": {
         "en": "The Japan–ASEAN ICT Fund was created within the ASEAN Secretariat in {first} at MIC's initiative; MIC has "
-        "contributed every year since, **US$ {total:.1f} million** in all, and continues in 2026.",
+        "contributed every year since, **US$ {total} million** in all, and continues in 2026. The plan gives no yearly amounts.",
         "ja": "日ASEAN ICT基金は総務省主導により{first}年にASEAN事務局内に創設され、総務省は毎年拠出を継続、"
-        "拠出額の累計は**{man:,.0f}万米ドル**に上ります。2026年も拠出を継続します。",
+        "拠出額の累計は**{man}万米ドル**に上ります。2026年も拠出を継続します。年ごとの拠出額は記載がありません。",
     },
-    "fund_average_text": {
-        "en": "**Derived, not stated:** US$ {total:,.0f} over the {years} years {first}–{last} is about **US$ {average:,.0f} "
-        "a year** on average. The plan gives no yearly amounts; this assumes one contribution a year from the "
-        "fund's creation to {last} and none of {plan_year} in the total.",
-        "ja": "**算出値（原文に記載なし）：** {total:,.0f}米ドルを{first}〜{last}年の{years}年で割ると、平均で**年約{average:,.0f}米ドル**"
-        "です。年ごとの拠出額は記載がなく、創設年から{last}年まで毎年1回拠出し、累計に{plan_year}年分を含まないと仮定しています。",
-    },
+    "heading.fund_projects": {"en": "Recent ICT Fund projects", "ja": "日ASEAN ICT基金の直近の実績"},
     "fund_projects_title": {
         "en": "Recent Japan–ASEAN ICT Fund projects by year and proposer",
         "ja": "日ASEAN ICT基金の直近の実績（承認年・提案国別）",
@@ -361,26 +475,9 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "en": "Recent Japan–ASEAN ICT Fund projects",
         "ja": "日ASEAN ICT基金の直近の実績",
     },
+    "heading.channels": {"en": "Meeting channels", "ja": "会合・対話の枠組"},
     "channels_caption": {"en": "Meeting channels named in the plan", "ja": "プランに記載の会合・対話の枠組"},
-    "country.JPN": {"en": "Japan", "ja": "日本"},
     # --- country lens ---------------------------------------------------------------------------------
-    "role.forum_host": {"en": "ASEAN IVO Forum host", "ja": "ASEAN IVOフォーラム開催"},
-    "role.fund_proposer": {"en": "ICT Fund project proposer", "ja": "ICT基金プロジェクト提案"},
-    "role.research_partner": {"en": "APT joint research partner", "ja": "APT国際共同研究の連携国"},
-    "role.friends_group": {
-        "en": "Hiroshima AI Process Friends Group",
-        "ja": "広島AIプロセス・フレンズグループ参加",
-    },
-    "role.ivo_proposal": {
-        "en": "ASEAN IVO proposals to be adopted (2026)",
-        "ja": "ASEAN IVO提案採択予定（2026年）",
-    },
-    "role.event_place": {"en": "Place of a dated item", "ja": "事項の開催地"},
-    "role.training_place": {"en": "Place of APT training", "ja": "APT研修の実施地"},
-    "members_heading": {
-        "en": "Which members the plan names, and where",
-        "ja": "プランが言及する加盟国と分野",
-    },
     "engagement_heatmap_title": {
         "en": "ASEAN members × programmes: rows of the plan naming each member",
         "ja": "ASEAN加盟国×プログラム：各国に言及する記載の数",
@@ -406,13 +503,10 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "en": "{name} was not yet a member of ASEAN on {as_of}; it joined on {joined}.",
         "ja": "{name}は{as_of}時点ではASEAN加盟国ではありません（{joined}加盟）。",
     },
+    "heading.country_engagements": {"en": "Where the plan names {name}", "ja": "{name}に関する記載"},
     "country_nowhere": {
         "en": "The plan names {name} nowhere: no forum, project, partnership, membership or proposal of the plan involves it by name.",
         "ja": "本プランは{name}に一度も言及していません。フォーラム、プロジェクト、連携、参加、提案のいずれにも国名の記載はありません。",
-    },
-    "country_nowhere_table": {
-        "en": "No row of any dataset names {name}.",
-        "ja": "{name}に言及するデータ行はありません。",
     },
     "country_nowhere_chart": {
         "en": "Nothing to draw: the plan names this country nowhere.",
@@ -431,12 +525,69 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "en": "Year of the forum, approval, planned research or proposal; Friends Group: as of {recorded}.",
         "ja": "フォーラム開催年、承認年、研究・提案の予定年。フレンズグループは{recorded}時点。",
     },
+    "heading.country_comparison": {"en": "{name} among the members", "ja": "加盟国の中の{name}"},
     "country_comparison_title": {
         "en": "Rows of the plan naming each member",
         "ja": "各加盟国に言及する記載の数",
     },
     "country_comparison_note": {"en": "Highlighted: {name}.", "ja": "強調：{name}。"},
-    "status.member": {"en": "participating", "ja": "参加"},
+    "country_no_dated_items": {
+        "en": "No dated item of the plan names {name}.",
+        "ja": "{name}に言及する日付のある事項はありません。",
+    },
+    "country.JPN": {"en": "Japan", "ja": "日本"},
+    # --- tracker ----------------------------------------------------------------------------------
+    "whole_plan": {"en": "The plan as a whole", "ja": "プラン全体"},
+    "tracker_text": {
+        "en": "The plan dates **{n} items**: {actions} of them are the 2026 actions, dated by the plan's title, and "
+        "{others} are dated in the plan's own words (meetings, forums, support periods, approvals, activities). "
+        "Each item's status on {as_of} follows from its date, as precise as the plan gives it, and from any "
+        "outcome recorded by then with its source.",
+        "ja": "本プランで日付のある事項は**{n}件**です。うち{actions}件は表題の年（2026年）による2026年の取組、{others}件は"
+        "本文に日付のある事項（会合、フォーラム、支援期間、承認、活動）です。{as_of}時点の状況は、原文どおりの精度の日付と、"
+        "それまでに出典付きで記録された実施状況から決まります。",
+    },
+    "tracker_counts_title": {
+        "en": "Dated items by status on {as_of}",
+        "ja": "日付のある事項の状況（{as_of}時点）",
+    },
+    "tracker_timeline_title": {
+        "en": "Dated items {start}–{end}, coloured by status on {as_of}",
+        "ja": "日付のある事項（{start}〜{end}年）：{as_of}時点の状況別",
+    },
+    "tracker_timeline_note": {
+        "en": "The 2026 actions, dated only by the plan's year, are counted and listed but not drawn. "
+        "Markers sit at the start of the period the source gives; bars: periods; dashed line: the as-of date.",
+        "ja": "表題の年のみで日付づけられる2026年の取組は、件数と一覧に含め、図には描いていません。"
+        "印は原文が示す期間の初め、横棒は期間、破線は基準日。",
+    },
+    "heading.overdue": {"en": "Overdue, with nothing on record", "ja": "期限経過（実施の記録なし）"},
+    "overdue_caption": {
+        "en": "Items whose period ended before {as_of}, with no outcome recorded",
+        "ja": "{as_of}までに予定期間が終了し、実施の記録がない事項",
+    },
+    "overdue_none": {
+        "en": "Nothing is overdue on {as_of}: every item whose period has ended was held or has an outcome on record.",
+        "ja": "{as_of}時点で期限を経過した事項はありません（予定期間が終了した事項はすべて実施済みか、実施状況の記録があります）。",
+    },
+    "heading.next_days": {"en": "The next {days} days", "ja": "今後{days}日間"},
+    "next_caption": {
+        "en": "Items not yet done whose period falls, at least in part, between {as_of} and {until}",
+        "ja": "{as_of}から{until}までの間に予定期間がかかる未実施の事項",
+    },
+    "next_none": {
+        "en": "No item not yet done has its period between {as_of} and {until}.",
+        "ja": "{as_of}から{until}までの間に予定期間がかかる未実施の事項はありません。",
+    },
+    "heading.outcomes": {"en": "Recorded outcomes", "ja": "記録された実施状況"},
+    "outcomes_caption": {
+        "en": "Outcomes known on {as_of}, each with its source",
+        "ja": "{as_of}時点で判明している実施状況と出典",
+    },
+    "outcomes_none": {
+        "en": "No outcome published by {as_of} is recorded.",
+        "ja": "{as_of}までに公表された実施状況の記録はありません。",
+    },
 }
 
 for _key, _texts in REPORT_LABELS.items():
@@ -445,9 +596,12 @@ for _key, _texts in REPORT_LABELS.items():
     LABELS[_key] = _texts
 
 
-# Labels for the closed vocabularies of data/datapackage.json (tests check that none is missing).
+# Labels for the closed vocabularies the reports show, keyed by the column that holds them (see
+# `vocabulary_of`). Tests check that every value of such a column in data/datapackage.json, and every
+# status the tracker gives, has a label in both languages.
 VOCABULARY_LABELS: dict[str, dict[str, dict[str, str]]] = {
     "kind": {
+        # actions.kind
         "governance": {"en": "governance", "ja": "ガバナンス"},
         "dialogue": {"en": "dialogue", "ja": "対話"},
         "information_sharing": {"en": "information sharing", "ja": "情報共有"},
@@ -460,6 +614,36 @@ VOCABULARY_LABELS: dict[str, dict[str, dict[str, str]]] = {
         "cooperative_activities": {"en": "cooperative activities", "ja": "協力活動"},
         "demonstration": {"en": "demonstration", "ja": "実証"},
         "funding": {"en": "funding", "ja": "資金拠出"},
+        # events.kind
+        "publication": {"en": "publication", "ja": "公表"},
+        "launch": {"en": "launch", "ja": "発足・設立"},
+        "statement": {"en": "statement", "ja": "声明"},
+        "meeting": {"en": "meeting", "ja": "会合"},
+        "forum": {"en": "forum", "ja": "フォーラム"},
+        "milestone": {"en": "milestone", "ja": "節目"},
+        "period": {"en": "period", "ja": "期間"},
+        "approval": {"en": "approval", "ja": "承認"},
+        "activity": {"en": "activity", "ja": "活動"},
+        # statements.kind
+        "heading": {"en": "heading", "ja": "見出し"},
+        "goal": {"en": "goal", "ja": "目標"},
+        "context": {"en": "context", "ja": "背景"},
+        "plan": {"en": "plan", "ja": "計画"},
+        "caption": {"en": "caption", "ja": "写真説明"},
+        # basis_documents.kind and referenced_documents.kind
+        "joint_vision_statement": {"en": "joint vision statement", "ja": "共同ビジョン・ステートメント"},
+        "summit_joint_statement": {"en": "summit joint statement", "ja": "首脳会議共同声明"},
+        "initiative": {"en": "initiative", "ja": "イニシアティブ"},
+        "joint_statement": {"en": "joint statement", "ja": "共同声明"},
+        "guide": {"en": "guide", "ja": "ガイド"},
+        "code_of_conduct": {"en": "code of conduct", "ja": "行動規範"},
+        "guiding_principles": {"en": "guiding principles", "ja": "指針"},
+        "policy_framework": {"en": "policy framework", "ja": "政策枠組"},
+        "report": {"en": "report", "ja": "報告書"},
+        "compact": {"en": "compact", "ja": "コンパクト"},
+        "review": {"en": "review", "ja": "レビュー"},
+        "masterplan": {"en": "masterplan", "ja": "マスタープラン"},
+        "outlook": {"en": "outlook", "ja": "アウトルック"},
     },
     "continuity": {
         "continued": {"en": "continued", "ja": "継続"},
@@ -492,7 +676,50 @@ VOCABULARY_LABELS: dict[str, dict[str, dict[str, str]]] = {
         "member": {"en": "member", "ja": "メンバー"},
     },
     "status": {
+        # on a date (workplan.tracker.STATUSES, in its order): the plan's dates against the as-of
+        # date, and recorded outcomes; held and completed are also statuses the plan gives
+        "upcoming": {"en": "upcoming", "ja": "予定（期間前）"},
+        "in_period": {"en": "in its period", "ja": "予定期間中"},
+        "overdue": {"en": "period passed; no outcome recorded", "ja": "予定期間経過（実施の記録なし）"},
+        "held": {"en": "held", "ja": "実施済み"},
         "completed": {"en": "completed", "ja": "終了"},
+        "in_progress": {"en": "in progress", "ja": "進行中"},
+        "postponed": {"en": "postponed", "ja": "延期"},
+        "changed": {"en": "changed", "ja": "変更"},
+        "cancelled": {"en": "cancelled", "ja": "中止"},
+        # as the plan gives it (January 2026)
+        "ongoing": {"en": "ongoing", "ja": "実施中"},
+        "planned": {"en": "planned", "ja": "予定"},
+        "provisional": {"en": "provisional", "ja": "暫定"},
+        "member": {"en": "participating", "ja": "参加"},
+    },
+    "role": {
+        "forum_host": {"en": "ASEAN IVO Forum host", "ja": "ASEAN IVOフォーラム開催"},
+        "fund_proposer": {"en": "ICT Fund project proposer", "ja": "ICT基金プロジェクト提案"},
+        "research_partner": {"en": "APT joint research partner", "ja": "APT国際共同研究の連携国"},
+        "friends_group": {
+            "en": "Hiroshima AI Process Friends Group",
+            "ja": "広島AIプロセス・フレンズグループ参加",
+        },
+        "ivo_proposal": {
+            "en": "ASEAN IVO proposals to be adopted (2026)",
+            "ja": "ASEAN IVO提案採択予定（2026年）",
+        },
+        "event_place": {"en": "Place of a dated item", "ja": "事項の開催地"},
+        "training_place": {"en": "Place of APT training", "ja": "APT研修の実施地"},
+    },
+    "format": {
+        "in_person": {"en": "in person", "ja": "対面"},
+        "online": {"en": "online", "ja": "オンライン"},
+    },
+    "item_type": {
+        "description": {"en": "What it is", "ja": "内容"},
+        "example": {"en": "Example course", "ja": "研修の例"},
+    },
+    "precision": {
+        "year": {"en": "year only", "ja": "年のみ"},
+        "month": {"en": "month", "ja": "月"},
+        "day": {"en": "day", "ja": "日"},
     },
 }
 

@@ -28,7 +28,7 @@ DEFAULT_TIMEOUT = 300  # seconds per cell
 # Imported by a kernel while it waits for its report; the notebook imports them again (no-ops).
 # Not matplotlib.pyplot: importing it configures the shell's figure display, which a notebook that
 # never imports it does not have (papermill's kernel would show its outputs differently).
-WARM_UP = "import pandas, matplotlib, workplan.analysis, workplan.charts"
+WARM_UP = "import pandas, matplotlib, workplan.analysis, workplan.charts, workplan.show"
 
 # Asked of the kernel after the notebook ran: what it read from the data folder.
 READS_EXPRESSION = "sorted(__import__('workplan.digest').digest.READS)"

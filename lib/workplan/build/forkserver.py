@@ -56,7 +56,8 @@ PRELOAD = (
     "workplan.data",
     "workplan.analysis",
     "workplan.charts",
-    "workplan.display",
+    "workplan.show",
+    "workplan.tracker",
 )
 # Modules that configure the IPython shell when they load: the kernel must import them itself.
 NOT_BEFORE_THE_SHELL = ("matplotlib.pyplot", "matplotlib_inline", "matplotlib.backends.backend_inline")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..digest import SCHEMA_FILE, hash_files
+from ..digest import PACKAGE, SCHEMA_FILE, TABLES, hash_files
 from ..matrix import ReportSpec
 from ..paths import LIB_DIR, PROJECT_ROOT
 from .outputs import FORMAT_VERSION
@@ -72,17 +72,25 @@ class DataHashes:
             return None
 
     def schema_entries(self) -> dict[str, str]:
+        """Hashes of the parts of datapackage.json a read can name (see workplan.digest)."""
         if self._schema is None:
             try:
                 package = json.loads((self.data_dir / SCHEMA_FILE).read_text(encoding="utf-8"))
-                resources = package.get("resources", [])
+                resources = [r for r in package.get("resources", []) if isinstance(r, dict) and "name" in r]
             except (OSError, ValueError, AttributeError):
-                resources = []
-            self._schema = {
-                r["name"]: sha256_bytes(json.dumps(r, sort_keys=True, ensure_ascii=False).encode())
-                for r in resources
-                if isinstance(r, dict) and "name" in r
-            }
+                package, resources = {}, []
+
+            def digest(value: object) -> str:
+                return sha256_bytes(json.dumps(value, sort_keys=True, ensure_ascii=False).encode())
+
+            tables = [
+                (r["name"], [f.get("name") for f in r.get("schema", {}).get("fields", [])]) for r in resources
+            ]
+            self._schema = {r["name"]: digest(r) for r in resources}
+            self._schema[PACKAGE.split("#", 1)[1]] = digest(
+                {k: v for k, v in package.items() if k != "resources"}
+            )
+            self._schema[TABLES.split("#", 1)[1]] = digest(tables)
         return self._schema
 
     def record(self, reads: list[str]) -> dict[str, str | None]:

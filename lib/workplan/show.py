@@ -1,0 +1,404 @@
+"""What a report shows besides charts: title, headings, sentences, tables, and the parts every report
+repeats (a pillar's commitments, its dated items with their status, key figures, sources).
+
+Each helper returns an object Jupyter displays: Markdown or an HTML table for readers, and a
+plain-text form that nbval compares. Values from the data are escaped exactly once on the way:
+Markdown markers, `$` (which Markdown renderers read as mathematics), `<`, `>` and `&` all show as
+written.
+
+    from workplan import show
+    t = show.labels(lang)                       # t("forums_caption") → the label in the report's language
+    show.table(forums[["year", "city_en", "status"]], lang, caption=t("forums_caption"))
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from . import load
+from .countries import members_on
+from .i18n import VOCABULARY_LABELS, format_date, header, relabel, t
+
+# --- displayable objects -------------------------------------------------------------------------
+
+
+@dataclass
+class Text:
+    """Narrative Markdown for readers, with its plain-text form (the values unescaped) for nbval."""
+
+    markdown: str
+    plain: str = ""
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+    def __repr__(self) -> str:
+        return self.plain or self.markdown
+
+
+@dataclass
+class Table:
+    """A table with a caption above and a source line below, shown without the index.
+
+    Every cell is HTML-escaped once here (and nowhere before). `links` maps a column to the column
+    holding its http(s) address: that cell becomes a link.
+    """
+
+    frame: pd.DataFrame
+    caption: str
+    source: str
+    links: dict[str, str] = field(default_factory=dict)
+
+    def _repr_html_(self) -> str:
+        shown = [c for c in self.frame.columns if c not in self.links.values()]
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown)
+        rows = []
+        for _, row in self.frame.iterrows():
+            cells = []
+            for column in shown:
+                text = html.escape(cell_text(row[column]))
+                url = row[self.links[column]] if column in self.links else None
+                if isinstance(url, str) and SAFE_URL.match(url):
+                    text = f'<a href="{html.escape(url, quote=True)}">{text}</a>'
+                cells.append(f"<td>{text}</td>")
+            rows.append(f"<tr>{''.join(cells)}</tr>")
+        return (
+            # tex2jax_ignore: JupyterLab typesets $…$ in HTML outputs as mathematics otherwise.
+            '<div class="workplan-table-block tex2jax_ignore mathjax_ignore">'
+            f"<p><strong>{html.escape(self.caption)}</strong></p>"
+            f'<table class="workplan-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            f'<p style="font-size: 0.8em; color: #7b8794;">{html.escape(self.source)}</p></div>'
+        )
+
+    def __repr__(self) -> str:
+        shown = self.frame.drop(columns=list(self.links.values())).map(cell_text)
+        with pd.option_context("display.max_colwidth", 80, "display.width", 200):
+            return f"{self.caption}\n{shown.to_string(index=False)}\n{self.source}"
+
+
+@dataclass
+class Parts:
+    """Several outputs shown one after another by a single call (a heading and its table, …)."""
+
+    parts: list[Any]
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(*self.parts)
+
+    def __repr__(self) -> str:
+        return "\n\n".join(repr(p) for p in self.parts)
+
+
+SAFE_URL = re.compile(r"https?://", re.IGNORECASE)
+
+
+def cell_text(value: Any) -> str:
+    """A table cell as text: missing → '—', whole floats without '.0', everything else as written."""
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- Markdown escaping ------------------------------------------------------------------------------
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark; & < > become entities.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!\"#$%'()*+,\-./:;=?@\[\\\]^_`{|}~])")
+
+
+def escape_md(value: Any) -> str:
+    """A value from the data, made literal inside Markdown: it shows exactly as written."""
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(value))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _markdown_template(template: str) -> str:
+    """A sentence of ours, as Markdown: emphasis kept, a dollar sign never read as mathematics."""
+    return template.replace("$", r"\$")
+
+
+def render(key: str, lang: str, **values: Any) -> Text:
+    """The sentence `key` with `values` put in: escaped for readers, as written for nbval."""
+    template = t(key, lang)
+    escaped = {k: escape_md(v) if isinstance(v, str) else v for k, v in values.items()}
+    # The plain form (nbval, text consoles) without the emphasis markers of our own sentences.
+    return Text(_markdown_template(template).format(**escaped), template.replace("*", "").format(**values))
+
+
+# --- labels and parameters ------------------------------------------------------------------------
+
+
+def labels(lang: str) -> Callable[..., str]:
+    """`t(key, **values)` in the report's language: for chart titles, axis labels and captions."""
+
+    def label(key: str, **values: Any) -> str:
+        return t(key, lang, **values)
+
+    return label
+
+
+def check_parameters(notebook: str, **values: Any) -> dict[str, Any]:
+    """The notebook's parameters checked and normalised (country 'kh' → 'KHM'), or ParameterError
+    naming the first bad one and what is allowed. A pillar notebook accepts only its own pillar."""
+    from .errors import ParameterError
+    from .matrix import NOTEBOOKS, PILLAR_NOTEBOOKS
+    from .params import check_mapping
+
+    checked = check_mapping(values, NOTEBOOKS[notebook].parameters)
+    pillar = checked.get("pillar")
+    if pillar is not None and PILLAR_NOTEBOOKS[pillar] != notebook:
+        other = NOTEBOOKS[PILLAR_NOTEBOOKS[pillar]].file
+        mine = next(p for p, n in PILLAR_NOTEBOOKS.items() if n == notebook)
+        raise ParameterError("pillar", pillar, f"{mine} in this notebook (pillar {pillar} is {other})")
+    return checked
+
+
+def date(value: Any, precision: str, lang: str) -> str:
+    """A date as precise as the source gives it, in the report's language."""
+    return format_date(value, precision, lang)
+
+
+def country_names(lang: str) -> dict[str, str]:
+    """ISO alpha-3 → name in `lang`, for every ASEAN member and Japan."""
+    countries = load("countries")
+    names = dict(zip(countries["iso3"].astype(str), countries[f"name_{lang}"].astype(str), strict=True))
+    return {**names, "JPN": t("country.JPN", lang)}
+
+
+# --- text ------------------------------------------------------------------------------------------
+
+
+def title(
+    notebook: str, lang: str, as_of: str, name: str | None = None, description: str | None = None
+) -> Text:
+    """The report's title, what it covers and the as-of line (title and description from the matrix
+    unless given)."""
+    from .matrix import NOTEBOOKS
+
+    spec = NOTEBOOKS[notebook]
+    name = name if name is not None else spec.title[lang]
+    description = description if description is not None else spec.description[lang]
+    as_of_line = render("as_of_line", lang, as_of=date(as_of, "day", lang))
+    return Text(
+        f"# {escape_md(name)}\n\n{escape_md(description)}\n\n*{as_of_line.markdown}*",
+        f"# {name}\n\n{description}\n\n{as_of_line.plain}",
+    )
+
+
+def heading(key: str, lang: str, level: int = 2, **values: Any) -> Text:
+    """A section heading in the report's language."""
+    text = render(key, lang, **values)
+    return Text(f"{'#' * level} {text.markdown}", f"{'#' * level} {text.plain}")
+
+
+def text(key: str, lang: str, **values: Any) -> Text:
+    """A sentence of the report with values from the data put in (escaped for readers)."""
+    return render(key, lang, **values)
+
+
+def note(key: str, lang: str, **values: Any) -> Text:
+    """A sentence set apart as a note (a block quote)."""
+    text = render(key, lang, **values)
+    return Text(f"> {text.markdown}", text.plain)
+
+
+def bullets(items: Iterable[Any], quote: Any = None) -> Text:
+    """Values from the data as a bulleted list, optionally under a quoted sentence."""
+    items = [str(i) for i in items]
+    lines = ([f"> {escape_md(quote)}", ""] if quote is not None else []) + [
+        f"- {escape_md(i)}" for i in items
+    ]
+    plain = ([str(quote), ""] if quote is not None else []) + [f"- {i}" for i in items]
+    return Text("\n".join(lines), "\n".join(plain))
+
+
+def join(values: Iterable[Any], lang: str) -> str:
+    """Values as one list in running text ('a; b' or 'a、b'), or 'none'."""
+    values = [str(v) for v in values]
+    return t("list_sep", lang).join(values) if values else t("none", lang)
+
+
+# --- tables ----------------------------------------------------------------------------------------
+
+
+def table(
+    frame: pd.DataFrame,
+    lang: str,
+    caption: str,
+    columns: Mapping[str, str] | None = None,
+    source: str | None = None,
+    links: Mapping[str, str] | None = None,
+) -> Table:
+    """A frame as readers see it: country codes as names, vocabulary values and headers as labels
+    (`workplan.i18n.relabel`), dates as precise as the source, a caption and a source line."""
+    frame = frame.reset_index(drop=True)
+    codes = [c for c in frame.columns if c == "iso3" or str(c).endswith("_iso3")]
+    if codes:
+        names = country_names(lang)
+        frame = frame.assign(**{c: frame[c].map(lambda v: v if pd.isna(v) else names[str(v)]) for c in codes})
+    links = dict(links or {})
+    shown = relabel(frame.drop(columns=list(links.values())), lang, columns)
+    link_columns = {}
+    for column, url_column in links.items():
+        label = t(columns[column], lang) if columns and column in columns else header(column, lang)
+        link_columns[label] = f"{label} (URL)"
+        shown[link_columns[label]] = frame[url_column].to_numpy()
+    return Table(shown, caption, source or t("source_line", lang), link_columns)
+
+
+# --- what every report repeats -----------------------------------------------------------------------
+
+
+def commitments(initiatives: pd.DataFrame, actions: pd.DataFrame, lang: str) -> Parts:
+    """Each initiative with its actions, their kind and the plan's examples (a pillar's commitments)."""
+    lines_md: list[str] = []
+    lines_plain: list[str] = []
+    for initiative in initiatives.itertuples():
+        head = f"{initiative.initiative_id} {getattr(initiative, f'heading_{lang}')}"
+        lines_md += [f"**{escape_md(head)}**", ""]
+        lines_plain += [head, ""]
+        for action in actions[actions["initiative_id"] == initiative.initiative_id].itertuples():
+            label = getattr(action, f"label_{lang}")
+            body = getattr(action, f"text_{lang}")
+            kind = t(f"kind.{action.kind}", lang)
+            md = f"- {f'*{escape_md(label)}*: ' if isinstance(label, str) else ''}{escape_md(body)} ({kind})"
+            plain = f"- {f'{label}: ' if isinstance(label, str) else ''}{body} ({kind})"
+            example = getattr(action, f"examples_{lang}")
+            if isinstance(example, str):
+                md += f"  \n  {t('example', lang)}: {escape_md(example)}"
+                plain += f"\n  {t('example', lang)}: {example}"
+            lines_md.append(md)
+            lines_plain.append(plain)
+        lines_md.append("")
+        lines_plain.append("")
+    return Parts(
+        [
+            heading("heading.commitments", lang),
+            Text("\n".join(lines_md).strip(), "\n".join(lines_plain).strip()),
+        ]
+    )
+
+
+def key_figures(figures: pd.DataFrame, lang: str) -> Parts:
+    """Stand-alone numbers of the plan with their unit, date, kind of value and the words they come from."""
+    shown = figures.assign(value=[f"{v:,.0f}" for v in figures["value"]])
+    columns = [f"label_{lang}", "value", "unit", "as_of", "as_of_precision", "value_status", "source_quote"]
+    return Parts(
+        [
+            heading("heading.key_figures", lang),
+            table(shown[columns], lang, caption=t("key_figures_caption", lang)),
+        ]
+    )
+
+
+def sources(lang: str) -> Parts:
+    """Where every fact comes from, and how derived figures are marked."""
+    return Parts([heading("heading.about", lang), text("about_text", lang)])
+
+
+def member_tiles(
+    values: Mapping[str, float], captions: Mapping[str, str], lang: str, as_of: str
+) -> pd.DataFrame:
+    """The tiles of `charts.tile_map`: every country of the dataset at its place, members on `as_of`
+    with their value and caption, the others marked as not (yet) in ASEAN."""
+    countries = load("countries")
+    members = set(members_on(as_of, countries)["iso3"].astype(str))
+    codes = countries["iso3"].astype(str)
+    return pd.DataFrame(
+        {
+            "iso3": codes,
+            "label": countries[f"name_{lang}"].astype(str),
+            "row": countries["tile_row"].astype(int),
+            "col": countries["tile_col"].astype(int),
+            "value": [float(values.get(c, 0)) if c in members else float("nan") for c in codes],
+            "caption": [
+                str(captions.get(c, "—")) if c in members else t("not_member_short", lang) for c in codes
+            ],
+        }
+    )
+
+
+def strong(value: Any) -> Text:
+    """A value from the data set in bold (the plan's closing goal, …)."""
+    return Text(f"**{escape_md(value)}**", str(value))
+
+
+def dated_items(
+    items: pd.DataFrame,
+    lang: str,
+    as_of: str,
+    start_year: int,
+    end_year: int,
+    lanes: Mapping[int, str],
+) -> Parts:
+    """Dated items on one lane per pillar, each marked by its status on `as_of`, then listed with the
+    source of any outcome recorded for it.
+
+    items: rows of `workplan.tracker.status(as_of)` (date, date_precision, end_date, end_precision,
+    period_end, pillar_id, title_ja/title_en, plan_status, status, source_title, source_url, …).
+    """
+    from . import charts
+
+    items = items.sort_values(["date", "item_id"]).reset_index(drop=True)
+    plot = pd.DataFrame(
+        {
+            "lane": items["pillar_id"].astype(int),
+            "start": items["date"],
+            "end": items["period_end"].where(items["end_date"].notna()),  # a bar for a stated span
+            "status": items["status"].astype(str),
+        }
+    )
+    chart = charts.event_timeline(
+        plot,
+        dict(lanes),
+        lang=lang,
+        title=t("timeline_title", lang, start=start_year, end=end_year, as_of=date(as_of, "day", lang)),
+        xlabel=t("year", lang),
+        ylabel=None,
+        data=items[["item_id", "date", "pillar_id", "status"]].assign(
+            date=items["date"].dt.strftime("%Y-%m")
+        ),
+        start_year=start_year,
+        end_year=end_year,
+        as_of=pd.Timestamp(as_of),
+        note=t("timeline_note", lang),
+    )
+    columns = ["date", "date_precision", "end_date", "end_precision", "pillar_id", f"title_{lang}"]
+    columns += ["plan_status", "status", "source_title", "source_url"]
+    return Parts(
+        [
+            heading("heading.dated_items", lang),
+            status_counts(items, lang, as_of),
+            chart,
+            table(
+                items[columns],
+                lang,
+                caption=t("dated_items_caption", lang, as_of=date(as_of, "day", lang)),
+                columns={f"title_{lang}": "event"},
+                links={"source_title": "source_url"},
+                source=t("source_line_outcomes", lang),
+            ),
+        ]
+    )
+
+
+def status_counts(items: pd.DataFrame, lang: str, as_of: str) -> Text:
+    """How many items have each status on `as_of`, in the status vocabulary's order."""
+    counts = items["status"].astype(str).value_counts()
+    order = [s for s in VOCABULARY_LABELS["status"] if s in counts.index]
+    return text(
+        "status_counts_text",
+        lang,
+        as_of=date(as_of, "day", lang),
+        counts=join([f"{t(f'status.{s}', lang)} {counts[s]}" for s in order], lang),
+    )

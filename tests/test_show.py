@@ -1,0 +1,188 @@
+"""What readers see: values escaped exactly once, sentences safe in Markdown, tables relabelled in the
+report's language with nothing dropped. Checked through nbconvert's own Markdown renderer, the one
+the reports are rendered with."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
+from workplan import show
+from workplan.errors import ParameterError
+from workplan.i18n import LABELS, VOCABULARY_LABELS, header, relabel, t, vocabulary_of
+
+# Text as the data may hold it: letters, Japanese, digits and every Markdown or HTML special.
+TEXT = st.text(
+    alphabet=st.sampled_from(list("abcXYZ 012_*$<>&#[]()`|\\!~-+.:;'\"=/") + ["日", "本", "語", "　"]),
+    min_size=1,
+    max_size=40,
+).filter(lambda s: s.strip())
+
+
+def visible(markdown: str) -> str:
+    """The text a reader sees once the Markdown is rendered as the reports render it."""
+    rendered = markdown2html_mistune(markdown)
+    return BeautifulSoup(rendered, "html.parser").get_text()
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_a_value_escaped_for_markdown_shows_exactly_as_written(value):
+    assert squash(visible(show.escape_md(value))) == squash(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT, TEXT)
+def test_a_sentence_keeps_its_emphasis_and_shows_its_values_as_written(first, second):
+    # fund_text holds "US$ … million" and bold markers: the dollar sign must never open mathematics.
+    text = show.text("forums_text", "en", n=1, first=2015, last=2026, online=2, as_of=first, never=second)
+    rendered = markdown2html_mistune(text.markdown)
+    assert squash(first) in squash(BeautifulSoup(rendered, "html.parser").get_text())
+    assert squash(second) in squash(BeautifulSoup(rendered, "html.parser").get_text())
+    fund = show.text("fund_text", "en", first=2009, total=first, man=second)
+    soup = BeautifulSoup(markdown2html_mistune(fund.markdown), "html.parser")
+    assert soup.find("strong") is not None and "US$ " in soup.get_text()
+    assert squash(f"US$ {first} million") in squash(soup.get_text())
+
+
+def test_every_sentence_renders_without_mathematics_or_literal_markers():
+    for key, texts in LABELS.items():
+        for lang, template in texts.items():
+            values = dict.fromkeys(re.findall(r"{(\w+)", template), "1")
+            shown = visible(show.text(key, lang, **values).markdown)
+            assert "**" not in shown and "\\" not in shown, (key, lang, shown)
+            assert template.count("$") == shown.count("$"), (key, lang, shown)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=5))
+def test_a_table_escapes_each_cell_exactly_once(rows):
+    frame = pd.DataFrame(rows, columns=["text_en", "summary_en"])
+    table = show.table(frame, "en", caption="<caption & $>")
+    soup = BeautifulSoup(table._repr_html_(), "html.parser")
+    cells = [squash(td.get_text()) for td in soup.find_all("td")]
+    assert cells == [squash(v) for row in rows for v in row]
+    assert soup.find("strong").get_text() == "<caption & $>"
+    assert [th.get_text() for th in soup.find_all("th")] == ["Text", "Summary"]
+
+
+def test_a_link_is_made_only_from_an_http_address_and_escaped():
+    frame = pd.DataFrame(
+        {
+            "source_title": ['Report "A" <1>', "Bad", "Plain"],
+            "source_url": ['https://example.org/a?x=1&y="2"', "javascript:alert(1)", pd.NA],
+        }
+    )
+    table = show.table(frame, "en", caption="c", links={"source_title": "source_url"})
+    soup = BeautifulSoup(table._repr_html_(), "html.parser")
+    links = soup.find_all("a")
+    assert [(a["href"], a.get_text()) for a in links] == [
+        ('https://example.org/a?x=1&y="2"', 'Report "A" <1>')
+    ]
+    assert [th.get_text() for th in soup.find_all("th")] == [
+        "Source of the outcome"
+    ]  # the address is in the link
+    assert "javascript" not in table._repr_html_()
+    assert "javascript" not in repr(table) and "Report" in repr(table)
+
+
+# --- relabelling -----------------------------------------------------------------------------------------
+
+VOCABULARIES = sorted(VOCABULARY_LABELS)
+
+
+@st.composite
+def vocabulary_frames(draw):
+    """A frame of a few vocabulary columns (values drawn from each vocabulary, some missing) and text."""
+    names = draw(st.lists(st.sampled_from(VOCABULARIES), min_size=1, max_size=4, unique=True))
+    n = draw(st.integers(min_value=0, max_value=6))
+    data = {
+        name: draw(
+            st.lists(
+                st.one_of(st.none(), st.sampled_from(sorted(VOCABULARY_LABELS[name]))), min_size=n, max_size=n
+            )
+        )
+        for name in names
+    }
+    data["text_en"] = draw(st.lists(TEXT, min_size=n, max_size=n))
+    return pd.DataFrame(data).astype("string")
+
+
+@settings(max_examples=200, deadline=None)
+@given(vocabulary_frames(), st.sampled_from(["ja", "en"]))
+def test_relabelling_maps_every_vocabulary_value_and_drops_nothing(frame, lang):
+    shown = relabel(frame, lang)
+    assert shown.shape == frame.shape
+    assert list(shown.columns) == [header(c, lang) for c in frame.columns]
+    for position, column in enumerate(frame.columns):
+        vocabulary = vocabulary_of(column)
+        for before, after in zip(frame[column], shown.iloc[:, position], strict=True):
+            if pd.isna(before):
+                assert pd.isna(after)
+            elif vocabulary:
+                assert after == VOCABULARY_LABELS[vocabulary][before][lang]
+            else:
+                assert after == before
+
+
+def test_relabelling_refuses_a_value_without_a_label():
+    with pytest.raises(KeyError, match="status.rumoured"):
+        relabel(pd.DataFrame({"status": ["held", "rumoured"]}), "en")
+
+
+def test_relabelling_shows_dates_as_precisely_as_the_source_and_booleans_as_words():
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-03-01", "2018-01-01", None]),
+            "date_precision": ["month", "year", "day"],
+            "end_date": pd.to_datetime(["2027-02-01", None, None]),
+            "end_precision": ["month", None, None],
+            "in_group": pd.array([True, False, None], dtype="boolean"),
+            "plan_status": ["planned", "held", "provisional"],
+        }
+    )
+    en, ja = relabel(frame, "en"), relabel(frame, "ja")
+    assert list(en.columns) == ["Date", "End", "In the Friends Group", "Status in the plan (January 2026)"]
+    assert en["Date"].tolist()[:2] == ["March 2026", "2018"] and pd.isna(en["Date"].iloc[2])
+    assert ja["日付"].tolist()[:2] == ["2026年3月", "2018年"]
+    assert en["End"].iloc[0] == "February 2027"
+    assert en["In the Friends Group"].tolist()[:2] == ["yes", "no"]
+    assert ja.iloc[:, 3].tolist() == ["予定", "実施済み", "暫定"]
+
+
+def test_table_names_countries_in_the_reports_language():
+    frame = pd.DataFrame({"country_iso3": ["KHM", "JPN", None]})
+    table = show.table(frame, "ja", caption="c")
+    assert table.frame.columns.tolist() == ["国"]
+    assert table.frame["国"].tolist()[:2] == ["カンボジア", "日本"]
+
+
+# --- parameters and titles ---------------------------------------------------------------------------------
+
+
+def test_a_pillar_notebook_refuses_another_pillar_naming_the_right_notebook():
+    with pytest.raises(ParameterError, match="pillar2_cyber.ipynb"):
+        show.check_parameters("pillar3", lang="en", as_of="2026-01-31", pillar=2)
+    assert show.check_parameters("country", lang="ja", as_of="2026-01-31", country="kh")["country"] == "KHM"
+
+
+def test_title_escapes_a_name_from_the_data():
+    title = show.title("country", "en", "2026-01-31", name="A*B*_c_ <x>", description="US$ 1 and US$ 2")
+    shown = visible(title.markdown)
+    assert "A*B*_c_ <x>" in shown and "US$ 1 and US$ 2" in shown
+    assert "31 January 2026" in shown
+
+
+def test_labels_are_bound_to_the_language():
+    assert show.labels("ja")("year") == t("year", "ja") == "年"
+    assert html.escape(show.labels("en")("forum_map_title", first=2015, last=2026)).endswith("2015–2026")
