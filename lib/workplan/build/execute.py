@@ -89,8 +89,9 @@ class Executor:
         self.kernels: set[Kernel] = set()
         self.fork_server: Any = None  # see forkserver.py; None: kernels start the ordinary way
 
-    async def start_fork_server(self) -> str | None:
-        """Start the server that forks warm kernels; None if done, else why kernels start the ordinary way."""
+    def launch_fork_server(self) -> str | None:
+        """Start the server that forks warm kernels (it preloads while the build goes on); None if it
+        was started, else why kernels will start the ordinary way."""
         from jupyter_client.kernelspec import KernelSpecManager
 
         from .forkserver import ForkServer, kernel_interpreter
@@ -99,9 +100,22 @@ class Executor:
         if interpreter is None:
             return f"the {KERNEL_NAME} kernel is not started with ipykernel_launcher"
         try:
-            env = kernel_env(self.data_dir, self.validated_digest)
-            self.fork_server = await ForkServer.start(interpreter, env, self.notebook_dir)
-        except (OSError, RuntimeError) as exc:
+            self.fork_server = ForkServer.launch(interpreter, kernel_env(self.data_dir), self.notebook_dir)
+        except OSError as exc:
+            return str(exc)
+        return None
+
+    async def fork_server_ready(self) -> str | None:
+        """Wait for the fork server, if there is one; None if it is ready, else why not."""
+        if self.fork_server is None:
+            return None
+        try:
+            await self.fork_server.ready()
+            if self.validated_digest:
+                env = kernel_env(self.data_dir, self.validated_digest)
+                await self.fork_server.warm({k: env[k] for k in (VALIDATED_ENV, "WORKPLAN_DATA_DIR")})
+        except (RuntimeError, OSError) as exc:
+            self.stop_fork_server()
             return str(exc)
         return None
 
@@ -157,9 +171,12 @@ class Executor:
 
     async def stop_all(self) -> None:
         await asyncio.gather(*(self.stop_kernel(k) for k in list(self.kernels)))
+        self.stop_fork_server()
+
+    def stop_fork_server(self) -> None:
         if self.fork_server is not None:
             server, self.fork_server = self.fork_server, None
-            await server.stop()
+            server.stop()
 
     async def execute(self, nb: Any, key: str, kernel: Kernel) -> list[str] | None:
         """Run every cell of `nb` in `kernel`; return what the notebook read from the data folder

@@ -23,6 +23,7 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,28 @@ def preload() -> list[str]:
     finally:
         sys.meta_path.remove(finder)
     return skipped
+
+
+def warm(env: dict[str, str]) -> None:
+    """Once the build has validated the data: load every table (kernels then find them in the
+    loader's cache, and still record each one they read) and the fonts the charts use."""
+    os.environ.update(env)
+    with contextlib.suppress(Exception):  # an optimisation only: a kernel loads what is missing
+        from matplotlib.font_manager import FontProperties, findfont, get_font
+
+        get_font(findfont(FontProperties()))
+    try:
+        from workplan.data import default_catalog
+
+        default_catalog().load_all()
+    except Exception:
+        import workplan.data
+
+        workplan.data._DEFAULT = None  # nothing half-loaded is handed to a kernel
+    finally:
+        from workplan.digest import READS
+
+        READS.clear()  # each kernel records what its own notebook reads
 
 
 def _reply(conn: socket.socket, message: dict[str, Any]) -> None:
@@ -197,6 +220,9 @@ def serve(socket_path: str) -> None:
                         _become_kernel(request)
                     children[pid] = None
                     _reply(conn, {"pid": pid})
+                elif request.get("op") == "warm":
+                    warm(request["env"])
+                    _reply(conn, {"warm": True})
                 elif request.get("op") == "poll":
                     reap()
                     _reply(conn, {"exit": children.get(int(request["pid"]), -1)})
@@ -220,44 +246,54 @@ def serve(socket_path: str) -> None:
 class ForkServer:
     """The server process of one build, and requests to it."""
 
-    def __init__(self, socket_path: Path, process: asyncio.subprocess.Process):
+    def __init__(self, socket_path: Path, process: subprocess.Popen):
         self.socket_path = socket_path
         self.process = process
 
     @classmethod
-    async def start(cls, argv_prefix: list[str], env: dict[str, str], cwd: Path) -> ForkServer:
-        """Start the server with the kernel's interpreter and flags (`argv_prefix`, from the kernelspec)
-        and wait until it accepts; RuntimeError if it does not."""
+    def launch(cls, argv_prefix: list[str], env: dict[str, str], cwd: Path) -> ForkServer:
+        """Start the server with the kernel's interpreter and flags (`argv_prefix`, from the kernelspec).
+        It preloads while the build goes on (validating the data, say): see `ready`."""
         import tempfile
 
         socket_path = Path(tempfile.mkdtemp(prefix="wpf-")) / "s"
         env = {**env, "MPLBACKEND": INLINE_BACKEND, "JPY_PARENT_PID": str(os.getpid())}
-        process = await asyncio.create_subprocess_exec(
-            *argv_prefix,
-            "-m",
-            "workplan.build.forkserver",
-            str(socket_path),
-            env=env,
-            cwd=str(cwd),
-            stdin=asyncio.subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        server = cls(socket_path, process)
+        try:
+            process = subprocess.Popen(
+                [*argv_prefix, "-m", "workplan.build.forkserver", str(socket_path)],
+                env=env,
+                cwd=str(cwd),
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(socket_path.parent, ignore_errors=True)
+            raise
+        return cls(socket_path, process)
+
+    async def ready(self) -> None:
+        """Wait until the server accepts; RuntimeError (and the server stopped) if it does not."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + START_TIMEOUT
         try:
-            while not socket_path.exists():
-                if process.returncode is not None or loop.time() > deadline:
-                    raise RuntimeError(f"the kernel fork server did not start (exit {process.returncode})")
+            while not self.socket_path.exists():
+                code = self.process.poll()
+                if code is not None or loop.time() > deadline:
+                    raise RuntimeError(f"the kernel fork server did not start (exit {code})")
                 await asyncio.sleep(0.02)
         except BaseException:  # cancelled (the build was interrupted) or failed: leave nothing behind
-            await asyncio.shield(server.stop())
+            self.stop()
             raise
-        return server
 
-    def request(self, message: dict[str, Any]) -> dict[str, Any]:
+    async def warm(self, env: dict[str, str]) -> None:
+        """Have the server load the (validated) data and fonts before it forks kernels."""
+        await asyncio.to_thread(self.request, {"op": "warm", "env": env}, 120)
+
+    def request(self, message: dict[str, Any], timeout: float = 30) -> dict[str, Any]:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.settimeout(30)
+            conn.settimeout(timeout)
             conn.connect(str(self.socket_path))
             conn.sendall((json.dumps(message) + "\n").encode())
             return _read_request(conn)
@@ -272,18 +308,19 @@ class ForkServer:
         except OSError:
             return -1  # the server is gone, and its kernels with it
 
-    async def stop(self) -> None:
-        if self.process.returncode is None:
+    def stop(self) -> None:
+        """Stop the server: it kills the kernels it forked, then exits."""
+        import shutil
+
+        if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 self.process.terminate()
             try:
-                await asyncio.wait_for(self.process.wait(), 10)
-            except TimeoutError:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.process.pid, signal.SIGKILL)
-                await self.process.wait()
-        import shutil
-
+                self.process.wait()
         shutil.rmtree(self.socket_path.parent, ignore_errors=True)
 
 

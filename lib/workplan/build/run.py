@@ -239,36 +239,51 @@ class Build:
         data = data_digest(self.o.data_dir)
         site_stale = not self.o.shard and self._site_stale(manifest, data, shared)
 
-        if self.o.check or todo or site_stale:
-            code = self._validate_data(data, manifest)
-            if code:
-                return code
-            self.validation = manifest["validation"]
-        if self.o.check:
-            for p in planned:
+        executor = None
+        try:
+            if todo and not self.o.check:
+                from .execute import Executor, missing_kernel
+
+                problem = missing_kernel()
+                if problem:
+                    self.say.error(f"error: {problem}; nothing was built")
+                    return EXIT_BAD_INPUT
+                executor = Executor(self.o.timeout, self.o.data_dir, self.o.warm_up, self.o.notebook_dir)
+                # The fork server imports what every kernel needs while the data is validated; no
+                # notebook runs before the validation has passed.
+                why_not = executor.launch_fork_server() if self.o.warm_up else None
+                if why_not:
+                    self.say.line(f"kernels start the ordinary way: {why_not}")
+            if self.o.check or todo or site_stale:
+                code = self._validate_data(data, manifest)
+                if code:
+                    return code
+                self.validation = manifest["validation"]
+            if self.o.check:
+                for p in planned:
+                    self.say.always(
+                        f"{'build' if p.reasons else 'skip '} {p.spec.key:<22} {p.reason or 'up to date'}"
+                    )
                 self.say.always(
-                    f"{'build' if p.reasons else 'skip '} {p.spec.key:<22} {p.reason or 'up to date'}"
+                    f"check: data valid, {len(planned)} report(s) declared, {len(todo)} would be built"
                 )
-            self.say.always(
-                f"check: data valid, {len(planned)} report(s) declared, {len(todo)} would be built"
-            )
-            return EXIT_OK
+                return EXIT_OK
 
-        outcomes: list[Outcome] = []
-        if todo:
-            from .execute import missing_kernel
-
-            problem = missing_kernel()
-            if problem:
-                self.say.error(f"error: {problem}; nothing was built")
-                return EXIT_BAD_INPUT
-            check_writable(self.o.out_dir)
-            remove_temporaries(self.o.out_dir)
-            part = f" (shard {self.o.shard[0]}/{self.o.shard[1]})" if self.o.shard else ""
-            self.say.line(f"building {len(todo)} of {len(planned)} report(s){part} with {self.o.jobs} job(s)")
-            for p in todo:
-                self.say.line(f"  {p.spec.key:<22} {p.reason}")
-            outcomes = self._execute_all(todo, manifest, hashes)
+            outcomes: list[Outcome] = []
+            if executor is not None:
+                check_writable(self.o.out_dir)
+                remove_temporaries(self.o.out_dir)
+                part = f" (shard {self.o.shard[0]}/{self.o.shard[1]})" if self.o.shard else ""
+                self.say.line(
+                    f"building {len(todo)} of {len(planned)} report(s){part} with {self.o.jobs} job(s)"
+                )
+                for p in todo:
+                    self.say.line(f"  {p.spec.key:<22} {p.reason}")
+                executor.validated_digest = self.validated_digest
+                outcomes = self._execute_all(todo, manifest, hashes, executor)
+        finally:
+            if executor is not None:
+                executor.stop_fork_server()
         written = self._finish(matrix, shared, data)
         return self._summary(planned, todo, outcomes, written, started)
 
@@ -333,24 +348,28 @@ class Build:
 
     # -- running ----------------------------------------------------------------------------------
     def _execute_all(
-        self, todo: list[Planned], manifest: dict[str, Any], hashes: DataHashes
+        self, todo: list[Planned], manifest: dict[str, Any], hashes: DataHashes, executor: Any
     ) -> list[Outcome]:
         import asyncio
 
         outcomes: list[Outcome] = []
         try:
-            asyncio.run(self._execute_async(todo, outcomes, manifest, hashes))
+            asyncio.run(self._execute_async(todo, outcomes, manifest, hashes, executor))
         except KeyboardInterrupt:
             self.interrupted = self.interrupted or "SIGINT"
         return outcomes
 
     async def _execute_async(
-        self, todo: list[Planned], outcomes: list[Outcome], manifest: dict[str, Any], hashes: DataHashes
+        self,
+        todo: list[Planned],
+        outcomes: list[Outcome],
+        manifest: dict[str, Any],
+        hashes: DataHashes,
+        executor: Any,
     ) -> None:
         import asyncio
 
         from .convert import Converter
-        from .execute import Executor
 
         loop = asyncio.get_running_loop()
         main = asyncio.current_task()
@@ -364,13 +383,6 @@ class Build:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, on_signal, sig.name)
 
-        executor = Executor(
-            self.o.timeout,
-            self.o.data_dir,
-            self.o.warm_up,
-            self.o.notebook_dir,
-            validated_digest=self.validated_digest,
-        )
         # nbconvert loads while the first kernels start; a report waits for it only when it is done.
         converter = asyncio.ensure_future(asyncio.to_thread(Converter))
         # Longest first (by the last recorded durations), so no worker is left with a long report at the end.
@@ -425,10 +437,9 @@ class Build:
                         await executor.stop_kernel(await next_kernel)
 
         try:
-            if self.o.warm_up:
-                why_not = await executor.start_fork_server()
-                if why_not:
-                    self.say.line(f"kernels start the ordinary way: {why_not}")
+            why_not = await executor.fork_server_ready()
+            if why_not:
+                self.say.line(f"kernels start the ordinary way: {why_not}")
             await asyncio.gather(*(worker() for _ in range(jobs)))
         except asyncio.CancelledError:
             pass
