@@ -544,21 +544,10 @@ def test_three_shards_merged_equal_one_build_byte_for_byte(full_build, tmp_path)
     assert max(map(len, parts)) - min(map(len, parts)) <= 2, [len(p) for p in parts]
 
     merged = tmp_path / "merged"
-    cmd = [
-        sys.executable,
-        "-m",
-        "workplan",
-        "build",
-        "--out",
-        str(merged),
-        "--data",
-        str(full_build["data"]),
-        "--notebooks",
-        str(full_build["notebooks"]),
-        "--merge",
-        *(str(tmp_path / f"shard-{i}") for i in (1, 2, 3)),
-    ]
-    result = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    parts_dirs = [str(tmp_path / f"shard-{i}") for i in (1, 2, 3)]
+    result = run_build(
+        merged, full_build["notebooks"], "--data", str(full_build["data"]), "--merge", *parts_dirs
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"{N} report(s) copied" in result.stdout
     files = {p.relative_to(merged): p.read_bytes() for p in merged.rglob("*") if p.is_file()}
@@ -584,19 +573,9 @@ def test_merge_refuses_an_incomplete_set_of_shards(full_build, tmp_path):
         str(full_build["data"]),
     )
     assert result.returncode == 0, result.stderr
-    cmd = [
-        sys.executable,
-        "-m",
-        "workplan",
-        "build",
-        "--out",
-        str(tmp_path / "m"),
-        "--data",
-        str(full_build["data"]),
-        "--merge",
-        str(shard),
-    ]
-    result = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    result = run_build(
+        tmp_path / "m", full_build["notebooks"], "--data", str(full_build["data"]), "--merge", str(shard)
+    )
     assert result.returncode == 2, result.stderr
     assert "part(s) 2 of 2 missing" in result.stderr
 
