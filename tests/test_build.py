@@ -344,6 +344,7 @@ def test_workbook_opens_with_every_table_in_japanese_with_dates_and_a_frozen_hea
     import datetime as dt
 
     import openpyxl
+    from workplan.i18n import column_label
 
     path = full_build["out"] / "data" / "japan-asean-digital-work-plan-2026.xlsx"
     wb = openpyxl.load_workbook(path)
@@ -354,6 +355,14 @@ def test_workbook_opens_with_every_table_in_japanese_with_dates_and_a_frozen_hea
     for r in package["resources"]:
         for field in r["schema"]["fields"]:
             assert (r["name"], field["name"]) in described
+    # every column has a header in both languages (a new column needs its label in workplan.i18n)
+    unlabelled = [
+        f"{r['name']}.{f['name']}"
+        for r in package["resources"]
+        for f in r["schema"]["fields"]
+        if " / " not in column_label(f)
+    ]
+    assert not unlabelled, f"add these columns to COLUMN_LABELS in workplan/i18n.py: {unlabelled}"
     forums = wb["ivo_forums"]
     assert forums.freeze_panes == "A2"
     header = [c.value for c in forums[1]]

@@ -873,6 +873,12 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "value_status": ("Value status", "値の性格"),
     "wording": ("Wording", "表記"),
     "year": ("Year", "年"),
+    "year_basis": ("Where the year comes from", "年の根拠"),
+    "ordinal_id": ("Ordinal ID", "序数ID"),
+    "ordinal": ("Ordinal (the n-th)", "序数（第n）"),
+    "form": ("Form as printed", "原文の表記形式"),
+    "of": ("What it numbers", "何の序数か"),
+    "ict_fund_project_id": ("ICT Fund project", "ICT基金の案件"),
     # the record of what happened (data/outcomes.csv)
     "outcome_id": ("Outcome ID", "実績ID"),
     "source_title": ("Source title", "出典の題名"),
