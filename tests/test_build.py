@@ -627,7 +627,8 @@ def test_an_edited_table_no_report_read_rebuilds_nothing(copy_of):
     assert f"nothing to build: {N} report(s) up to date; updated data downloads and index" in result.stdout
     download = (out / "data" / "ivo_activities.csv").read_text(encoding="utf-8-sig")
     assert ",研究開発・実証実験," in download  # the edit
-    assert ",'- 研究開発、実証実験\n" in download  # a quote starting with "-" cannot run as a formula
+    # a quote starting with "-" cannot run as a formula
+    assert re.search(r",'- 研究開発、実証実験(,|\n)", download), download
 
 
 def test_an_edited_table_rebuilds_exactly_its_readers(copy_of):

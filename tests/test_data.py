@@ -264,10 +264,13 @@ STATED_TOTALS = [
 
 @pytest.mark.parametrize(("name", "rule"), STATED_TOTALS)
 def test_stated_total_equals_key_figure(name, rule):
+    """The total is read from the source (the key figure's own words, 合計N件 / 計N件), not from the CSV."""
+    figure = raw_csv("key_figures").set_index("metric").loc[rule["equals_key_figure"]]
+    assert flat(figure["source_quote"]) in RAW_FLAT
+    (stated,) = re.findall(r"計(\d+)件", flat(figure["source_quote"]))
     column = raw_csv(name)[rule["field"]]
-    total = sum(int(v) for v in column if v != "")
-    figures = raw_csv("key_figures").set_index("metric")["value"]
-    assert total == float(figures[rule["equals_key_figure"]])
+    assert sum(int(v) for v in column if v != "") == int(stated)
+    assert float(figure["value"]) == int(stated)
 
 
 def test_stated_totals_are_declared():
@@ -334,26 +337,72 @@ def test_readme_documents_every_dataset_with_its_columns_and_row_count(tables):
         assert documented == field_names(name), name
 
 
-def _independent_search(tables: dict[str, pd.DataFrame], needle: str) -> set[tuple[str, str]]:
+def _rows_mentioning(spellings: list[str]) -> set[tuple[str, str]]:
+    """(dataset, key) of rows whose Japanese/English texts, acronym or quote contain a spelling (read from the
+    CSV files with pandas alone, case folded)."""
+    patterns = [
+        re.compile(rf"(?<![A-Za-z0-9]){re.escape(s)}(?![A-Za-z0-9])", re.IGNORECASE) for s in spellings
+    ]
     found = set()
-    for name, table in tables.items():
-        for column in table.columns:
-            if column.endswith(("_ja", "_en")) or column == "acronym":
-                for value in table[column].dropna():
-                    if needle in str(value):
-                        found.add((name, column))
+    for name in NAMES:
+        table = raw_csv(name)
+        key = as_list(RESOURCES[name]["schema"]["primaryKey"])
+        columns = [c for c in table.columns if c.endswith(("_ja", "_en")) or c in ("acronym", "source_quote")]
+        for _, row in table.iterrows():
+            if any(p.search(str(row[c])) for c in columns for p in patterns):
+                found.add((name, "/".join(row[k] for k in key)))
     return found
 
 
-@pytest.mark.parametrize("query", ["Open RAN", "オープンRAN"])
-def test_search_returns_rows_of_several_datasets_with_their_quotes(tables, query):
-    result = workplan.search(query)
-    assert result["dataset"].nunique() > 1
-    assert all(query.casefold() in text.casefold() for text in result["text"])
-    assert result["source_quote"].notna().all()
+def test_a_latin_term_is_not_found_inside_a_longer_word():
+    result = workplan.search("MIC")
+    texts = " ".join(result["source_quote"].fillna(""))
+    assert not result.empty and "総務省" in texts
+    economic = workplan.search("economic")
+    assert set(zip(economic["dataset"], economic["key"], strict=True)) - set(
+        zip(result["dataset"], result["key"], strict=True)
+    )  # rows about economics that an unbounded 'mic' would have returned
+
+
+# Spellings the glossary, english_names or organisations record for one thing: each finds the same rows.
+SAME_THING = [
+    ["Open RAN", "オープンRAN", "Open Radio Access Network"],
+    ["JAIF", "日ASEAN統合基金", "Japan-ASEAN Integration Fund"],
+    [
+        "AJCCBC",
+        "日ASEANサイバーセキュリティ能力構築センター",
+        "ASEAN-Japan Cybersecurity Capacity Building Centre",
+    ],
+    ["広島AIプロセス包括的政策枠組", "Hiroshima AI Process Comprehensive Policy Framework"],
+    ["総務省", "MIC", "Ministry of Internal Affairs and Communications"],
+]
+
+
+@pytest.mark.parametrize("spellings", SAME_THING, ids=[s[0] for s in SAME_THING])
+def test_search_finds_the_same_rows_in_either_language_each_once(spellings):
+    results = [workplan.search(s) for s in spellings]
+    found = [set(zip(r["dataset"], r["key"], strict=True)) for r in results]
+    assert all(f == found[0] for f in found), spellings
+    assert found[0] == _rows_mentioning(spellings)
+    for result in results:
+        assert not result.duplicated(["dataset", "key"]).any()
+        assert result["dataset"].nunique() > 1
+
+
+def test_search_rows_say_where_their_words_are():
+    result = workplan.search("Open RAN")
+    assert ("ict_fund_projects", "1") in set(
+        zip(result["dataset"], result["key"], strict=True)
+    )  # the symposium
+    assert list(result.columns) == ["dataset", "key", "column", "text", "source_lines", "source_quote"]
     for row in result.itertuples(index=False):
-        assert flat(row.source_quote) in RAW_FLAT
-    assert set(zip(result["dataset"], result["column"], strict=True)) == _independent_search(tables, query)
+        assert re.search("open ran|オープンran", row.text.casefold()), row
+        lines = raw_csv(row.dataset).astype(str)
+        key = as_list(RESOURCES[row.dataset]["schema"]["primaryKey"])
+        stored = lines[lines[key].agg("/".join, axis=1) == row.key].iloc[0]
+        assert row.source_lines == stored["source_lines"] and row.source_quote == stored["source_quote"]
+        first, last = _lines_of(row.source_lines)
+        assert flat(row.source_quote) in flat("".join(RAW_LINES[first - 1 : last]))
 
 
 @pytest.mark.parametrize(
@@ -375,7 +424,7 @@ def test_search_ignores_case_and_width(query, variant):
 def test_search_for_absent_text_is_empty():
     result = workplan.search("no such phrase in the plan")
     assert result.empty
-    assert list(result.columns) == ["dataset", "key", "column", "text", "source_quote"]
+    assert list(result.columns) == ["dataset", "key", "column", "text", "source_lines", "source_quote"]
 
 
 def test_unknown_dataset_raises_with_the_known_names():
@@ -629,21 +678,68 @@ def test_every_coverage_exclusion_is_used(coverage):
     assert not unused, f"exclusions matching nothing in the raw text: {unused}"
 
 
-def test_every_date_in_the_tables_is_stated_by_the_source(tables):
-    """The reverse direction: no date enters the tables unless the text gives its year (and month)."""
-    outside = {"countries.asean_joined"}  # joining dates: outside_source (glossary), not the plan
+def _years_months_of_quote(quote: str, first_line: int) -> set[tuple[int, int | None]]:
+    """(year, month) pairs the words give; a month with no year (同年10月, 及び12月) takes the last year
+    written in the source before the quote's first line; 本年 is the plan's year, read from its title."""
+    text = flat(quote)
+    found: set[tuple[int, int | None]] = set()
+    context = re.findall(r"(\d{4})年", flat("\n".join(RAW_LINES[: first_line - 1])))
+    plan_year = int(re.search(r"デジタルワークプラン(\d{4})\(ADGMIN", RAW_FLAT).group(1))
+    for y, m in re.findall(r"(\d{4})(?:年|\.)(\d{1,2})(?:月|:)", text):
+        found |= {(int(y), int(m)), (int(y), None)}
+    for y in re.findall(r"(\d{4})年(?!度)", text):
+        found.add((int(y), None))
+    for m in re.findall(r"(?:同年|及び)(\d{1,2})月", text):
+        found |= {(int(context[-1]), int(m)), (int(context[-1]), None)}
+    if "本年" in text:
+        found.add((plan_year, None))
+    return found
+
+
+def test_every_date_in_the_tables_is_in_its_own_rows_words(tables):
+    """Not 'somewhere in the source': the year (and month) must be what the row's own quote says."""
+    outside = {"countries.asean_joined"}  # joining dates: outside_source (ASEAN's record), not the plan
     problems = []
-    for column, d, precision in _dates({name: tables[name] for name in PLAN_QUOTED}):
-        if column in outside:
-            continue
-        if str(d.year) not in RAW_TEXT:
-            problems.append(f"{column}: year of {d.date()} not in the raw text")
-        if precision in ("month", "day"):
-            month_forms = (f"{d.year}年{d.month}月", f"{d.year}.{d.month}", f"{d.year}.{d.month:02d}")
-            same_year = f"同年{d.month}月" in RAW_TEXT or f"及び{d.month}月" in RAW_TEXT
-            if not any(form in RAW_FLAT for form in month_forms) and not same_year:
-                problems.append(f"{column}: month of {d.date()} (precision {precision}) not in the raw text")
+    for name in PLAN_QUOTED:
+        table = tables[name]
+        for f in fields_of(name):
+            column = f"{name}.{f['name']}"
+            is_year = f.get("type") == "integer" and re.fullmatch(r"(\w+_)?year", f["name"])
+            if column in outside or (f.get("type") != "date" and not is_year):
+                continue
+            precision_column = _precision_column(list(table.columns), f["name"])
+            for i, row in table.iterrows():
+                value = row[f["name"]]
+                if pd.isna(value):
+                    continue
+                if name == "ajccbc_support" and pd.notna(row["outside_source"]) and f["name"] == "start_date":
+                    continue  # the start of JAIF support rests on the outside source the row names
+                if name == "actions" and row["year_basis"] == "plan_title":
+                    continue  # dated by the plan's title (checked below)
+                year = int(value) if is_year else value.year
+                precision = None if precision_column is None else row[precision_column]
+                month = value.month if (not is_year and precision in ("month", "day")) else None
+                lines = row["source_lines"]
+                words = _years_months_of_quote(row["source_quote"], int(re.match(r"L(\d+)", lines).group(1)))
+                if name == "ivo_projects" and f["name"] == "fiscal_year":
+                    words = {(int(y), None) for y in re.findall(r"(\d{4})年度", flat(row["source_quote"]))}
+                if (year, month) not in words:
+                    problems.append(
+                        f"{column} row {i + 1}: {year}-{month} not in its words {row['source_quote']!r}"
+                    )
     assert not problems, "\n".join(problems)
+
+
+def test_actions_dated_by_the_plan_title_carry_the_title_year(tables):
+    title_year = int(re.search(r"デジタルワークプラン(\d{4})\(ADGMIN", RAW_FLAT).group(1))
+    actions = tables["actions"]
+    by_title = actions[actions["year_basis"] == "plan_title"]
+    assert not by_title.empty and (by_title["year"] == title_year).all()
+    for row in by_title.itertuples():
+        # had the words given the year, the basis would be 'stated'
+        assert f"{title_year}年" not in flat(row.source_quote) and "本年" not in row.source_quote, (
+            row.action_id
+        )
 
 
 # --- facts against the source -------------------------------------------------------------------------
@@ -864,20 +960,88 @@ def test_sections_cover_the_raw_text_in_order():
 SECTIONED = [name for name in NAMES if "section_id" in field_names(name)]
 
 
+def _lines_of(value: str) -> tuple[int, int]:
+    m = re.fullmatch(r"L(\d+)(?:-L(\d+))?", value)
+    assert m, f"not a line range: {value!r}"
+    return int(m.group(1)), int(m.group(2) or m.group(1))
+
+
 @pytest.mark.parametrize("name", SECTIONED)
-def test_row_quote_starts_in_its_section(name):
+def test_row_section_is_the_section_of_its_lines(name):
+    """section_id names the part of the source the row's words are on (not any part where they occur)."""
     problems = []
     for i, row in raw_csv(name).iterrows():
-        quote = flat(row["source_quote"])
-        starts = [m.start() for m in re.finditer(re.escape(quote), RAW_FLAT)]
-        sections = {_section_of_line(FLAT_LINE[s]) for s in starts}
-        if row["section_id"] not in sections:
-            problems.append(
-                f"{name} row {i + 1} ({row.iloc[0]}): section {row['section_id']}, quote in {sections}"
-            )
+        first, _ = _lines_of(row["source_lines"])
+        if _section_of_line(first) != row["section_id"]:
+            problems.append(f"{name} row {i + 1} ({row.iloc[0]}): {row['section_id']} but L{first}")
     assert not problems, "\n".join(problems)
 
 
+LOCATED = [
+    pytest.param(name, f["name"], f["x-locates"], id=f"{name}.{f['name']}")
+    for name in NAMES
+    for f in fields_of(name)
+    if "x-locates" in f
+]
+
+
+def test_every_quote_of_the_plan_is_located():
+    for name in NAMES:
+        quotes = [c for c in field_names(name) if c.endswith("source_quote")]
+        located = {f["x-locates"] for f in fields_of(name) if "x-locates" in f}
+        if RESOURCES[name].get("x-source-quote", "plan") == "plan":
+            assert set(quotes) == located, name
+        else:
+            assert not located, name
+
+
+@pytest.mark.parametrize(("name", "lines_column", "quote_column"), LOCATED)
+def test_every_quote_is_on_the_lines_its_row_gives(name, lines_column, quote_column):
+    """The words start on the first line given and end on the last, all within one section (one place)."""
+    problems = []
+    for i, row in raw_csv(name).iterrows():
+        where = f"{name} row {i + 1} ({row.iloc[0]})"
+        quote, lines = flat(row[quote_column]), row[lines_column]
+        if not quote or not lines:
+            if bool(quote) != bool(lines):
+                problems.append(f"{where}: {quote_column} and {lines_column} must be filled together")
+            continue
+        first, last = _lines_of(lines)
+        if _section_of_line(first) != _section_of_line(last) or _section_of_line(first) is None:
+            problems.append(f"{where}: {lines} cross sections of the source")
+            continue
+        text = [flat(line) for line in RAW_LINES[first - 1 : last]]
+        joined = "".join(text)
+        position = joined.find(quote)
+        if position < 0:
+            problems.append(f"{where}: {quote_column} is not within {lines}")
+        elif position >= len(text[0]) or position + len(quote) <= len(joined) - len(text[-1]):
+            problems.append(f"{where}: {quote_column} does not start on L{first} and end on L{last}")
+    assert not problems, "\n".join(problems)
+
+
+def test_slide_numbers_are_the_lone_numbers_printed_on_their_slides():
+    """The lone lines '7' and '9' are slide numbers; a row on such a slide records it, other rows none."""
+    lone = {
+        n: int(line) for n, line in enumerate(RAW_LINES, start=1) if re.fullmatch(r"\d{1,2}", line.strip())
+    }
+    assert lone == {196: 7, 237: 9}
+    slide_of_section = {_section_of_line(n): number for n, number in lone.items()}
+    checked = 0
+    for name in NAMES:
+        if "source_slide" not in field_names(name):
+            continue
+        for i, row in raw_csv(name).iterrows():
+            if not row["source_lines"]:
+                assert row["source_slide"] == "", f"{name} row {i + 1}"
+                continue
+            expected = slide_of_section.get(_section_of_line(_lines_of(row["source_lines"])[0]))
+            assert row["source_slide"] == ("" if expected is None else str(expected)), f"{name} row {i + 1}"
+            checked += expected is not None
+    assert checked > 10  # the AJCCBC and 5G/Open RAN slides hold many rows
+
+
+GLOSSARY_NOT_IN_SOURCE = {"MIC": "総務省", "METI": "経済産業省"}
 GLOSSARY_FIRST_SEEN_ERRORS: dict[str, str] = {}  # acronym -> known data error (none at present)
 
 
@@ -893,10 +1057,14 @@ def _glossary_params():
 @pytest.mark.parametrize(("acronym", "first_seen", "quote"), list(_glossary_params()))
 def test_glossary_first_seen_is_the_section_of_the_first_occurrence(acronym, first_seen, quote):
     """first_seen = "Section where the acronym first occurs" (schema). MIC / METI: their Japanese name."""
-    before = r"(?<![A-Za-z])" if acronym[0].isalpha() else ""
-    after = r"(?![A-Za-z])" if acronym[-1].isalpha() else ""
-    match = re.search(before + re.escape(acronym) + after, RAW_TEXT) or re.search(re.escape(quote), RAW_TEXT)
+    written_as = GLOSSARY_NOT_IN_SOURCE.get(acronym, acronym)  # the source writes these two in Japanese only
+    before = r"(?<![A-Za-z])" if written_as[0].isalpha() else ""
+    after = r"(?![A-Za-z])" if written_as[-1].isalpha() else ""
+    match = re.search(before + re.escape(written_as) + after, RAW_TEXT)
     assert match, f"{acronym} not in the raw text"
+    if acronym in GLOSSARY_NOT_IN_SOURCE:
+        assert not re.search(rf"(?<![A-Za-z]){acronym}(?![A-Za-z])", RAW_TEXT)
+        assert written_as in flat(quote)
     line = _line_of(match.start())
     assert _section_of_line(line) == first_seen, f"{acronym} first occurs on raw L{line}"
 
@@ -960,3 +1128,357 @@ def test_raw_readme_describes_the_file():
     size = int(re.search(r"([\d,]+) bytes", readme).group(1).replace(",", ""))
     assert (data.count(b"\n") + (not data.endswith(b"\n")), len(data)) == (lines, size)
     assert b"\r" not in data
+
+
+# --- every fact table, row by row, against the source ------------------------------------------------------
+
+
+def _section_text(lines: str) -> str:
+    first, _ = _lines_of(lines)
+    a, b = next((a, b) for a, b in SECTION_LINES.values() if a <= first <= b)
+    return flat("\n".join(RAW_LINES[a - 1 : b])).replace("*", "")
+
+
+VERBATIM = [
+    pytest.param(name, f["name"], f["x-verbatim"], id=f"{name}.{f['name']}")
+    for name in NAMES
+    for f in fields_of(name)
+    if "x-verbatim" in f
+]
+
+
+@pytest.mark.parametrize(("name", "column", "scope"), VERBATIM)
+def test_words_copied_from_the_source_are_in_it(name, column, scope):
+    """x-verbatim: the value is the source's words, on the row's slide (or, for repeated names, anywhere)."""
+    table = raw_csv(name)
+    joined = table.get("text_source", pd.Series("", index=table.index)) == "detail_list_joined"
+    problems = []
+    for i, row in table.iterrows():
+        value = row[column]
+        if not filled(value) or not filled(row["source_lines"]):
+            continue
+        text = _section_text(row["source_lines"]) if scope == "section" else RAW_FLAT.replace("*", "")
+        parts = value.split(" / ") if joined[i] else [value]
+        for part in parts:
+            if flat(part).replace("*", "") not in text:
+                problems.append(
+                    f"{name} row {i + 1} ({row.iloc[0]}): {column} {part!r} not in the source ({scope})"
+                )
+    assert not problems, "\n".join(problems)
+
+
+def test_every_japanese_column_is_copied_or_says_it_is_ours():
+    """A _ja column is either the source's words (x-verbatim) or described as built or translated."""
+    ours = ("built", "our rendering", "translation", "Label in Japanese", "Short title", "our ", "English")
+    for name in NAMES:
+        for f in fields_of(name):
+            if f["name"].endswith("_ja") and "x-verbatim" not in f:
+                description = f.get("description", "") + " " + RESOURCES[name].get("description", "")
+                assert any(word in description for word in ours) or name in (
+                    "glossary",
+                    "ivo_forums",
+                    "ajccbc_support",
+                ), f"{name}.{f['name']}"
+
+
+def test_actions_continuity_and_etc_are_what_their_words_say(tables):
+    """README: continued only where the source says so (継続, 継続的に, さらに, 本年も); 等/など -> non_exhaustive."""
+    for row in tables["actions"].itertuples():
+        words = flat(row.text_ja) + flat(row.examples_ja if isinstance(row.examples_ja, str) else "")
+        # the activity itself continues (協力を継続, 継続して実施, 継続的に); not 支援継続に向けた (the support's)
+        says_continued = re.search(r"を継続|継続して|継続的に|さらに|本年も", flat(row.text_ja)) is not None
+        assert (row.continuity == "continued") == says_continued, row.action_id
+        assert bool(row.non_exhaustive) == ("等" in words or "など" in words), row.action_id
+
+
+def test_statuses_are_what_the_words_say(tables):
+    """予定 -> planned, ※暫定 -> provisional, a date before publication -> held/completed."""
+    for name, key in (
+        ("apt_joint_research", "research_id"),
+        ("ivo_proposal_targets", "iso3"),
+        ("ivo_forums", "year"),
+    ):
+        for _, row in tables[name].iterrows():
+            assert (row["status"] == "planned") == ("予定" in row["source_quote"]), (name, row[key])
+    for row in tables["ajccbc_support"].itertuples():
+        assert (row.status == "provisional") == ("※暫定" in row.source_quote), row.phase_id
+        section = _section_text(row.source_lines)
+        assert (row.total_cost_status == "under_coordination") == (
+            row.phase_id == "next" and "総事業費調整中" in section
+        )
+        if isinstance(row.funder_ja, str):
+            assert row.funder_ja in row.source_quote, row.phase_id
+        if isinstance(row.name_en, str):
+            assert flat(row.name_en) in RAW_FLAT, row.phase_id  # printed in English (L204)
+    for row in tables["key_figures"].itertuples():
+        qualifier = {"approximate": "およそ", "provisional": "※暫定", "planned": "予定"}.get(row.value_status)
+        if qualifier:
+            assert qualifier in row.source_quote, row.metric
+        else:
+            assert not any(w in row.source_quote for w in ("およそ", "※暫定", "予定")), row.metric
+        assert (row.value_status == "derived") == (row.unit == "count"), row.metric
+
+
+def test_frequencies_and_places_are_what_the_words_say(tables):
+    for row in tables["meeting_channels"].itertuples():
+        wording = row.frequency_ja if isinstance(row.frequency_ja, str) else ""
+        expected = "approximate" if "およそ" in wording else "stated" if wording else "not_stated"
+        assert row.frequency_precision == expected, row.channel_id
+    names = dict(zip(tables["countries"]["name_ja"], tables["countries"]["iso3"], strict=True))
+    for row in tables["apt_joint_research"].itertuples():
+        assert (
+            f"（{row.partner_name_ja}）" in flat(row.source_quote)
+            and names[row.partner_name_ja] == row.partner_iso3
+        )
+    for row in tables["apt_trainings"].itertuples():
+        if isinstance(row.place_ja, str):
+            assert f"（{row.place_ja}）" in row.source_quote and row.place_iso3 == "JPN"
+    for row in tables["ivo_proposal_targets"].itertuples():
+        assert row.name_ja in row.source_quote and names[row.name_ja] == row.iso3
+    for row in tables["ict_fund_projects"].itertuples():
+        assert f"提案国：{row.proposer_ja}" in flat(row.source_quote)
+
+
+def test_list_items_and_their_etc_are_what_the_words_say(tables):
+    targets = tables["ajccbc_target_groups"]
+    assert all(flat(t) in flat(q) for t, q in zip(targets["text_ja"], targets["source_quote"], strict=True))
+    assert (targets["list_non_exhaustive"] == targets["source_quote"].str.endswith("等")).all()
+    lists = tables["ivo_activities"].groupby("list_id", observed=True)
+    for list_id, items in lists:
+        last = items.sort_values("item_order").iloc[-1]
+        assert items["list_non_exhaustive"].all() == last["text_ja"].endswith("等"), list_id
+    for row in tables["document_mentions"].itertuples():
+        assert flat(row.wording_ja) in flat(row.source_quote), row.mention_id
+    for row in tables["basis_document_themes"].itertuples():
+        assert f"{flat(row.partner_ja)}[{flat(row.field_ja)}]" in flat(row.source_quote)
+
+
+def test_glossary_acronyms_are_in_their_words(tables):
+    for row in tables["glossary"].itertuples():
+        written = GLOSSARY_NOT_IN_SOURCE.get(row.acronym, row.acronym)
+        assert written in row.source_quote, row.acronym
+        if row.expansion_en_source == "plan":  # the plan spells it out, in English or in Japanese
+            assert flat(row.expansion_en) in RAW_FLAT or flat(row.expansion_ja) in RAW_FLAT, row.acronym
+
+
+# --- organisations and what they do -------------------------------------------------------------------------
+
+ROLE_WORDS = {
+    role: re.findall(r"[\u3040-\u30ff\u4e00-\u9fff]+", meaning)
+    for role, meaning in DESCRIPTOR["x-vocabularies"]["organisation_role"].items()
+}
+ROLE_TARGETS = {
+    "channel_id": ("meeting_channels", "channel_id"),
+    "phase_id": ("ajccbc_support", "phase_id"),
+    "event_id": ("events", "event_id"),
+    "action_id": ("actions", "action_id"),
+    "ict_fund_project_id": ("ict_fund_projects", "project_id"),
+    "ai_principle_number": ("ai_principles", "number"),
+    "statement_id": ("statements", "statement_id"),
+}
+
+
+def test_every_body_the_plan_names_in_running_text_is_an_organisation(tables):
+    organisations = tables["organisations"]
+    names = (
+        set(organisations["name_ja"]) | set(organisations["name_en"]) | set(organisations["acronym"].dropna())
+    )
+    for body in (
+        "ASEAN AI Safety Network",
+        "ASEAN Regional CERT",
+        "ASEAN事務局",
+        "総務省",
+        "NICT",
+        "JICA",
+        "JAIF",
+        "APT",
+        "NCO",
+        "経済産業省",
+    ):
+        assert body in RAW_TEXT
+        assert body in names or any(body in n for n in names), body
+
+
+def test_each_role_is_said_by_its_words_and_points_to_one_thing_on_the_same_slide(tables):
+    organisations = tables["organisations"].set_index("org_id")
+    for _, row in tables["organisation_roles"].iterrows():
+        where = f"role {row['role_id']} ({row['org_id']} {row['organisation_role']})"
+        words = flat(row["source_quote"])
+        assert any(w in words for w in ROLE_WORDS[row["organisation_role"]]), where
+        body = organisations.loc[row["org_id"]]
+        named = [body["name_ja"]] + [body["acronym"]] * isinstance(body["acronym"], str)
+        named += [body["name_en"]] * (body["name_en_source"] == "as_printed")  # printed in English
+        implied = row["org_id"] == "asean_ivo"  # 毎年フォーラムを開催: the sentence's subject is ASEAN IVO
+        assert implied or any(flat(n) in words for n in named), where
+        targets = [c for c in ROLE_TARGETS if pd.notna(row[c])]
+        assert len(targets) == 1, where
+        dataset, key = ROLE_TARGETS[targets[0]]
+        target = tables[dataset].set_index(key).loc[row[targets[0]]]
+        assert _section_of_line(_lines_of(row["source_lines"])[0]) == _section_of_line(
+            _lines_of(target["source_lines"])[0]
+        ), where
+
+
+def test_the_summit_is_a_channel_and_its_28th_meeting_an_ordinal(tables):
+    channels = tables["meeting_channels"].set_index("channel_id")
+    summit = channels.loc["asean_japan_summit"]
+    assert flat(summit["name_ja"]) in flat(summit["source_quote"]) and summit["japan_role"] == "party"
+    ordinal = tables["ordinals"].set_index("ordinal_id").loc["asean_japan_summit_28"]
+    assert (
+        ordinal["channel_id"] == "asean_japan_summit"
+        and f"第{ordinal['ordinal']}回日ASEAN首脳会議" in RAW_FLAT
+    )
+
+
+def test_every_mention_of_a_referenced_document_is_recorded(tables):
+    """Each place a referenced document's name (as the plan writes it there) occurs is a mention row."""
+    mentions = tables["document_mentions"]
+    located = {(row.doc_id, _lines_of(row.source_lines)[0]) for row in mentions.itertuples()}
+    for row in tables["referenced_documents"].itertuples():
+        forms = set(mentions.loc[mentions["doc_id"] == row.doc_id, "wording_ja"])
+        for form in forms:
+            for m in re.finditer(re.escape(flat(form)), RAW_FLAT):
+                line = FLAT_LINE[m.start()]
+                covered = any(d == row.doc_id and abs(line - first) <= 1 for d, first in located)
+                longer = any(
+                    flat(other) != flat(form)
+                    and flat(form) in flat(other)
+                    and flat(other) in RAW_FLAT[m.start() - 30 : m.end() + 30]
+                    for other in forms
+                )
+                assert covered or longer, f"{row.doc_id}: {form} at L{line} has no mention row"
+    assert (mentions["wording_ja"] == "国際指針").any()  # (参考) 国際指針, L176
+    assert (
+        len(mentions[mentions["doc_id"] == "hiroshima_comprehensive_policy_framework"]) == 2
+    )  # L167 and L169
+
+
+def test_the_printed_title_is_a_statement(tables):
+    title = tables["statements"].set_index("statement_id").loc["plan_title"]
+    assert title["kind"] == "title" and title["source_lines"] == "L4"
+    assert title["text_ja"] == RAW_LINES[3].strip()
+
+
+# --- one spelling of each English name -------------------------------------------------------------------------
+
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212-"
+# Words of outside pages, kept as written there, and notes that discuss the variants they saw.
+AS_WRITTEN_ELSEWHERE = {
+    ("english_names", "en_source_title"),
+    ("english_names", "en_source_words"),
+    ("english_names", "note_en"),
+    ("outcomes", "source_title"),
+    ("outcomes", "source_quote"),
+}
+
+
+def _spelling(text: str) -> str:
+    """Case, dashes and spacing folded, and Japan-ASEAN read as ASEAN-Japan: what makes two spellings one name."""
+    folded = re.sub(rf"\s*[{DASHES}]\s*", "-", text.casefold())
+    folded = re.sub(r"\s+", " ", folded)
+    return folded.replace("japan-asean", "asean-japan")
+
+
+def _texts_of_the_data() -> list[tuple[str, str]]:
+    texts = []
+    for name in NAMES:
+        table = raw_csv(name)
+        for column in table.columns:
+            if (name, column) not in AS_WRITTEN_ELSEWHERE:
+                texts += [(f"{name}.{column} row {i + 1}", v) for i, v in table[column].items() if filled(v)]
+    texts.append(("datapackage.json", (DATA_DIR / "datapackage.json").read_text(encoding="utf-8")))
+    for readme in (DATA_DIR / "README.md", PROJECT_ROOT / "CITATION.cff"):
+        if readme.exists():
+            texts.append((readme.name, readme.read_text(encoding="utf-8")))
+    return texts
+
+
+def test_each_english_name_is_spelled_one_way_everywhere():
+    """Hyphen or dash, ASEAN-Japan or Japan-ASEAN, case: a name in english_names has one spelling in the data."""
+    names = raw_csv("english_names")["name_en"]
+    texts = _texts_of_the_data()
+    problems = []
+    for name in names:
+        wanted = _spelling(name)
+        for where, text in texts:
+            folded = _spelling(text)
+            found = folded.count(wanted)
+            if found and text.count(name) < found:
+                problems.append(f"{where}: another spelling of {name!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_spelling_check_sees_dashes_order_and_case():
+    assert _spelling("Japan–ASEAN Digital Work Plan 2026") == _spelling("Japan-ASEAN Digital Work Plan 2026")
+    assert _spelling("28th ASEAN – Japan Summit") == _spelling("28th Japan-ASEAN summit")
+    assert _spelling("ASEAN-Japan Summit") != _spelling("ASEAN Japan Summit")
+
+
+def test_english_names_say_where_they_come_from(tables):
+    for row in tables["english_names"].itertuples():
+        sourced = [row.en_source_title, row.en_source_publisher, row.en_source_url, row.en_source_words]
+        if row.en_status == "translation":
+            assert all(pd.isna(v) for v in sourced), row.name_id
+        else:
+            assert all(isinstance(v, str) for v in sourced), row.name_id
+            # the page's words show the name (dashes and spacing as the page writes them)
+            assert _spelling(row.name_en) in _spelling(row.en_source_words) or _spelling(
+                row.en_source_words
+            ) in _spelling(row.name_en), row.name_id
+    required = {
+        "joint_vision_statement": "Trusted Partners",
+        "asean_japan_summit_28": "28th ASEAN-Japan Summit",
+        "ai_cocreation_initiative": "AI Co-Creation Initiative",
+        "jdm_joint_statement_ai": "Digital Ministers' Joint Statement",
+        "friendship_50th_year": "50th Year of ASEAN-Japan Friendship and Cooperation",
+        "hiroshima_code_of_conduct": "Hiroshima Process International Code of Conduct",
+        "plan_title": "Digital Work Plan 2026",
+    }
+    names = tables["english_names"].set_index("name_id")["name_en"]
+    for name_id, words in required.items():
+        assert words in names[name_id], name_id
+    glossary = tables["glossary"].dropna(subset=["name_id"])
+    for row in glossary.itertuples():
+        assert row.expansion_en == names[row.name_id], row.acronym
+
+
+# --- citable -------------------------------------------------------------------------------------------------
+
+CFF_KEYS = {
+    "abstract", "authors", "cff-version", "commit", "contact", "date-released", "doi", "identifiers", "keywords",
+    "license", "license-url", "message", "preferred-citation", "references", "repository", "repository-artifact",
+    "repository-code", "title", "type", "url", "version",
+}  # fmt: skip
+CFF_REFERENCE_TYPES = {"report", "software", "dataset", "generic", "article", "book", "website", "standard"}
+
+
+def test_citation_file_is_valid_cff_1_2_0():
+    """The required keys and forms of CFF 1.2.0 (https://citation-file-format.github.io/1.2.0/schema)."""
+    import yaml  # PyYAML comes with the pinned Jupyter stack (requirements.lock)
+
+    cff = yaml.safe_load((PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert {"cff-version", "message", "title", "authors"} <= set(cff) <= CFF_KEYS
+    assert cff["cff-version"] == "1.2.0" and cff["type"] in ("software", "dataset")
+    assert cff["authors"] and all(set(a) & {"name", "family-names"} for a in cff["authors"])
+    pyproject = (PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'version = "{cff["version"]}"' in pyproject
+    assert cff["license"] == "MIT" and 'license = { text = "MIT" }' in pyproject
+    for reference in cff.get("references", []):
+        assert {"type", "title", "authors"} <= set(reference) and reference["type"] in CFF_REFERENCE_TYPES
+        assert 1 <= reference.get("month", 1) <= 12
+    plan = cff["references"][0]
+    assert "日ASEANデジタルワークプラン2026" in plan["title"] and plan["year"] == 2026 and plan["month"] == 1
+    assert "総務省" in RAW_TEXT and "2026年1月" in RAW_TEXT  # publisher and month as the cover gives them
+
+
+def test_licences_are_stated_for_code_and_data():
+    licence = (PROJECT_ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("MIT License") and "WITHOUT WARRANTY OF ANY KIND" in licence
+    (declared,) = DESCRIPTOR["licenses"]
+    assert declared["name"] == "CC-BY-4.0" and declared["path"].startswith(
+        "https://creativecommons.org/licenses/by/4.0"
+    )
+    readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    terms = readme.split("## Licences and terms of use", 1)[1].split("\n## ", 1)[0]
+    assert "CC BY 4.0" in terms and "総務省" in terms and "remain MIC's" in terms
+    assert "## How to cite" in (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")

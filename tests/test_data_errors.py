@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from workplan.data import Catalog
 from workplan.errors import DataValidationError, Problem
@@ -487,11 +488,21 @@ STATED_TOTALS = [
 
 @pytest.mark.parametrize(("name", "rule"), STATED_TOTALS)
 def test_broken_stated_total_names_the_key_figure(data_copy, name, rule):
+    """A value dropped (every value left still what its words say) leaves a sum short of the stated total."""
     path = data_copy / file_name(name)
     rows = read_rows(path)
-    column = rows[0].index(rule["field"])
-    row = next(i for i, r in enumerate(rows[1:], start=1) if r[column] != "")
-    rows[row][column] = str(int(rows[row][column]) + 1)
+    header = rows[0]
+    column = header.index(rule["field"])
+    others = [header.index(r["field"]) for r in RESOURCES[name]["x-stated-totals"] if r is not rule]
+    filled = [i for i, r in enumerate(rows[1:], start=1) if r[column] != ""]
+    alone = [i for i in filled if all(rows[i][o] == "" for o in others)]
+    if alone:
+        del rows[alone[0]]  # a whole row no other total depends on
+    else:  # only this value, with the words that give it
+        row = filled[0]
+        quote = next(f["x-quote-number"].get("quote") for f in fields_of(name) if f["name"] == rule["field"])
+        for emptied in (rule["field"], quote, quote.replace("_quote", "_lines")):
+            rows[row][header.index(emptied)] = ""
     write_rows(path, rows)
     total = sum(int(r[column]) for r in rows[1:] if r[column] != "")
 
@@ -663,3 +674,269 @@ def test_cli_validate_and_the_build_check_refuse_a_bad_outcome_with_exit_2(data_
         assert build.returncode == 2, build.stdout + build.stderr
         assert "outcomes.csv" in build.stderr and "no_such_item" in build.stderr
         assert not list(out.rglob("*.ipynb")) and not list(out.rglob("*.html"))
+
+
+# --- where in the source: line ranges and slide numbers --------------------------------------------------
+
+
+def _edit_row(data_dir: Path, name: str, key: str, **values: str) -> int:
+    """Set columns of the row whose first column is `key`; its 1-based data row."""
+    path = data_dir / file_name(name)
+    rows = read_rows(path)
+    index = next(i for i, r in enumerate(rows[1:], start=1) if r[0] == key)
+    for column, value in values.items():
+        rows[index][rows[0].index(column)] = value
+    write_rows(path, rows)
+    return index
+
+
+def test_a_quote_not_on_its_lines_is_refused_saying_where_it_is(data_copy):
+    row = _edit_row(data_copy, "statements", "ajccbc_heading", source_lines="L12", source_slide="")
+    exc = load_error(data_copy, "statements")
+    problem = next(p for p in exc.problems if p.column == "source_lines")
+    assert (problem.row, problem.found) == (row, "L12")
+    assert "its words are at L194" in problem.expected
+
+
+def test_a_range_wider_than_the_quote_is_refused(data_copy):
+    _edit_row(data_copy, "statements", "ajccbc_heading", source_lines="L194-L198")
+    exc = load_error(data_copy, "statements")
+    (problem,) = exc.problems
+    assert problem.column == "source_lines" and "first and last line" in problem.expected
+
+
+def test_a_quote_joined_across_two_slides_is_refused(data_copy):
+    """The old caption quote 'OECD閣僚理事会 2026年以降の…' joined a caption to the next slide's heading."""
+    row = _edit_row(
+        data_copy,
+        "statements",
+        "caption_oecd_ministerial",
+        source_quote="OECD閣僚理事会 2026年以降のAJCCBCに対する協力",
+        source_lines="L192-L194",
+    )
+    exc = load_error(data_copy, "statements")
+    (problem,) = exc.problems
+    assert (problem.row, problem.column) == (row, "source_lines")
+    assert "within one section of the source (a quote comes from one place)" in problem.expected
+
+
+@pytest.mark.parametrize("value", ["12", "L0", "L12-", "l12", "L12–L14"])
+def test_a_malformed_line_range_is_refused(data_copy, value):
+    _edit_row(data_copy, "statements", "basis_heading", source_lines=value)
+    exc = load_error(data_copy, "statements")
+    assert any(p.column == "source_lines" and p.found == value for p in exc.problems), exc.problems
+
+
+@pytest.mark.parametrize(
+    ("key", "slide", "wording"),
+    [
+        ("ajccbc_heading", "8", "7, the number printed"),
+        ("basis_heading", "7", "empty: the slide of L12 prints no number"),
+        ("open_ran_priority", "", "9, the number printed"),
+    ],
+)
+def test_a_wrong_slide_number_is_refused(data_copy, key, slide, wording):
+    row = _edit_row(data_copy, "statements", key, source_slide=slide)
+    exc = load_error(data_copy, "statements")
+    (problem,) = exc.problems
+    assert (problem.row, problem.column) == (row, "source_slide")
+    assert problem.expected.startswith(wording)
+
+
+# --- numbers checked against their own words ---------------------------------------------------------------
+
+# One wrong number per declared column (x-quote-number): the row's value, or (where the schema's range or key
+# forbids the wrong value) its words moved to a passage that gives another number. (dataset, row key, column,
+# edits, what the words give)
+WRONG_NUMBERS = [
+    (
+        "pillars",
+        "2",
+        "pillar_id",
+        {"source_quote": "3. デジタルインフラ及びデジタルトランスフォーメーション", "source_lines": "L34"},
+        "(3)",
+    ),
+    (
+        "ai_principles",
+        "15",
+        "number",
+        {"source_quote": "16. ASEANと日本との共創を通じて", "source_lines": "L162"},
+        "(16)",
+    ),
+    (
+        "ajccbc_components",
+        "next",
+        "number",
+        {"source_quote": "2. AIセキュリティ、AI開発", "source_lines": "L206"},
+        "(2)",
+    ),
+    ("hiroshima_process", "component_4", "number", {"number": "5"}, "(4)"),
+    ("events", "ajccbc_establishment", "date", {"date": "2017-01-01"}, "(2018)"),
+    ("events", "hap_leaders_statement_2023_10", "date", {"date": "2024-10-01"}, "2023-10"),
+    ("events", "plan_publication", "date", {"date": "2026-02-01"}, "(2026, 2026-01)"),
+    ("events", "mic_ict_fund_annual_contributions", "date", {"date": "2010-01-01"}, "(2009)"),
+    ("events", "cyber_ca_2026", "end_date", {"end_date": "2027-01-01", "end_precision": "year"}, "(2026)"),
+    ("key_figures", "ict_fund_cumulative_contribution", "value", {"value": "2000000"}, "(2100000)"),
+    ("key_figures", "friends_group_participants", "value", {"value": "61"}, "(60)"),
+    ("key_figures", "cyber_policy_meeting_frequency", "value", {"value": "2"}, "(1)"),
+    ("key_figures", "ivo_member_institutions", "as_of", {"as_of": "2025-11-01"}, "2025-12"),
+    ("ordinals", "cyber_policy_meeting_18", "ordinal", {"ordinal": "19"}, "(18)"),
+    ("memberships", "hiroshima_ai_process_friends_group", "as_of", {"as_of": "2025-12-30"}, "2025-12-31"),
+    ("ajccbc_support", "next", "start_date", {"start_date": "2027-07-01"}, "2027-06"),
+    ("ajccbc_support", "jica", "end_date", {"end_date": "2027-03-01"}, "2027-02"),
+    ("ajccbc_support", "next", "duration_years", {"duration_years": "5"}, "(4)"),
+    (
+        "apt_joint_research",
+        "2",
+        "year",
+        {"source_quote": "島嶼・山間部での強靱な情報通信網", "source_lines": "L262"},
+        "(none)",
+    ),
+    (
+        "ivo_forums",
+        "2019",
+        "year",
+        {"source_quote": "2018. 11: Jakarta (Indonesia)", "source_lines": "L291"},
+        "2018",
+    ),
+    ("ivo_forums", "2020", "month", {"month": "11"}, "(10)"),
+    ("ivo_forums", "2020", "date", {"date": "2020-11-01"}, "2020-10"),
+    (
+        "ivo_projects",
+        "2016",
+        "fiscal_year",
+        {"source_quote": "2017年度: 5件", "source_lines": "L302"},
+        "(2017)",
+    ),
+    ("ivo_projects", "2016", "projects", {"projects": "9"}, "(8)"),
+    ("ivo_projects", "2025", "phase2_projects", {"phase2_projects": "2"}, "(3)"),
+    (
+        "ivo_proposal_targets",
+        "KHM",
+        "year",
+        {"source_quote": "カンボジア、ラオス、ミャンマーからの提案採択を予定"},
+        "(none)",
+    ),
+    ("ict_fund_projects", "4", "approved_year", {"approved_year": "2023"}, "(2024)"),
+    ("actions", "4.1-1", "year", {"source_quote": "日ASEAN統合基金", "source_lines": "L113"}, "(none)"),
+]
+
+
+def test_every_declared_number_has_a_wrong_number_case():
+    declared = {(name, f["name"]) for name in NAMES for f in fields_of(name) if "x-quote-number" in f}
+    assert declared == {(name, column) for name, _, column, _, _ in WRONG_NUMBERS}
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "column", "edits", "words"),
+    [pytest.param(*case, id=f"{case[0]}.{case[2]}") for case in WRONG_NUMBERS],
+)
+def test_a_number_its_words_do_not_give_is_refused(data_copy, name, key, column, edits, words):
+    path = data_copy / file_name(name)
+    rows = read_rows(path)
+    keys = primary_key(name)
+    index = next(
+        i
+        for i, r in enumerate(rows[1:], start=1)
+        if "/".join(r[rows[0].index(k)] for k in keys).startswith(key)
+    )
+    for edited, value in edits.items():
+        rows[index][rows[0].index(edited)] = value
+    write_rows(path, rows)
+    exc = load_error(data_copy, name)
+    problems = [p for p in exc.problems if p.column == column and p.row == index]
+    assert problems, exc.problems
+    assert "gives (" in problems[0].expected and words in problems[0].expected, problems[0]
+    assert_names_the_file(exc, name)
+
+
+def test_a_commitment_dated_by_the_plan_title_has_the_plans_year(data_copy):
+    """year_basis plan_title: the year is the plan's (2026, from its title), whatever the action's words."""
+    descriptor = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    actions = next(r for r in descriptor["resources"] if r["name"] == "actions")
+    next(f for f in actions["schema"]["fields"] if f["name"] == "year")["constraints"]["maximum"] = 2030
+    (data_copy / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    row = _edit_row(data_copy, "actions", "1.1-1", year="2027")
+    exc = load_error(data_copy, "actions")
+    (problem,) = exc.problems
+    assert (problem.row, problem.column, problem.found) == (row, "year", "2027")
+    assert problem.expected == "the plan's year 2026 (year_basis plan_title)"
+
+
+def test_the_plans_year_must_be_the_one_its_title_gives(data_copy):
+    descriptor = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["x-quote-numbers"]["plan_year"]["year"] = 2027
+    (data_copy / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(DataValidationError, match="plan_year"):
+        Catalog(data_copy).load("actions")
+
+
+def test_a_changed_count_is_refused_even_with_its_total_changed_too(data_copy):
+    """The bug of old: 5 -> 6 projects and the stated total 52 -> 53 together validated."""
+    _edit_row(data_copy, "ivo_projects", "2024", projects="6")
+    _edit_row(data_copy, "key_figures", "ivo_projects_total", value="53")
+    with pytest.raises(DataValidationError) as info:
+        Catalog(data_copy).load_all()
+    flagged = {(p.dataset, p.column, p.found) for p in info.value.problems}
+    assert ("ivo_projects", "projects", "6") in flagged and ("key_figures", "value", "53") in flagged
+
+
+def test_the_ajccbc_establishment_year_is_tied_to_its_words(data_copy):
+    """2018年のAJCCBC設立: a 2017 anywhere it is recorded is refused, naming the row."""
+    row = _edit_row(data_copy, "events", "ajccbc_establishment", date="2017-01-01")
+    exc = load_error(data_copy, "events")
+    assert f"row {row}" in str(
+        exc
+    ) and "column 'date': expected the date its source_quote gives (2018)" in str(exc)
+
+
+# --- a table round-tripped through Excel ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["statements", "ivo_forums", "key_figures", "glossary"])
+def test_a_table_saved_as_excel_csv_utf8_loads_the_same(data_copy, name):
+    """Excel's 'CSV UTF-8 (Comma delimited)' writes a byte-order mark and CRLF line ends."""
+    path = data_copy / file_name(name)
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    pd.testing.assert_frame_equal(Catalog(data_copy).load(name), Catalog(DATA_DIR).load(name))
+
+
+def test_an_excel_csv_utf8_table_still_reports_problems_on_the_right_line(data_copy):
+    path = data_copy / file_name("ivo_projects")
+    rows = read_rows(path)
+    rows[3][rows[0].index("projects")] = "six"
+    write_rows(path, rows)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    exc = load_error(data_copy, "ivo_projects")
+    assert any(p.row == 3 and p.line == 4 and p.column == "projects" for p in exc.problems)
+
+
+def test_a_table_saved_as_shift_jis_is_refused_saying_how_to_save_it(data_copy):
+    """Japanese Excel's plain 'CSV' is Shift-JIS (cp932): the message names it and the way out."""
+    path = data_copy / file_name("statements")
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp932"))
+    exc = load_error(data_copy, "statements")
+    (problem,) = exc.problems
+    assert problem.expected.startswith("UTF-8 text; this file looks like Shift-JIS (cp932)")
+    assert "File › Save As › 'CSV UTF-8 (Comma delimited) (*.csv)'" in problem.expected
+    assert problem.line == 2  # the first line with Japanese text
+    assert_names_the_file(exc, "statements")
+
+
+def test_a_table_saved_as_unicode_text_is_refused_naming_utf16(data_copy):
+    path = data_copy / file_name("pillars")
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    exc = load_error(data_copy, "pillars")
+    assert "looks like UTF-16" in exc.problems[0].expected and "CSV UTF-8" in exc.problems[0].expected
+
+
+def test_cli_search_finds_the_same_rows_in_either_language():
+    english, japanese = _cli("search", "Open RAN"), _cli("search", "オープンRAN")
+    assert english.returncode == japanese.returncode == 0, english.stderr + japanese.stderr
+    assert (
+        english.stdout == japanese.stdout
+        and "ict_fund_projects 1 (L313): 日ASEAN Open RANシンポジウム" in english.stdout
+    )
+    assert english.stderr.strip().endswith("row(s) mention 'Open RAN'")
+    assert len(english.stdout.splitlines()) == len(set(english.stdout.splitlines()))  # each row once

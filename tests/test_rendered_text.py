@@ -37,7 +37,6 @@ MUST_SHOW = [
     ("initiatives", "heading_ja"),
     ("key_figures", "label_en"),
     ("key_figures", "label_ja"),
-    ("key_figures", "source_quote"),
     ("basis_documents", "title_en"),
     ("statements", "text_en"),
     ("statements", "text_ja"),
@@ -65,9 +64,14 @@ MUST_SHOW = [
 
 
 def seedable(resource: dict) -> list[str]:
-    """Free-text columns: strings without a vocabulary or pattern that no key or reference uses."""
+    """Free-text columns: strings without a vocabulary or pattern that no key or reference uses.
+
+    Quotes of the plan are left alone: the loader refuses a quote that is not on its lines of the source
+    (x-locates), so a quote cannot carry anything the source does not say.
+    """
     schema = resource["schema"]
     keys = set(schema.get("primaryKey", []))
+    keys.update(f["x-locates"] for f in schema["fields"] if "x-locates" in f)
     for fk in schema.get("foreignKeys", []):
         fields = fk["fields"]
         keys.update([fields] if isinstance(fields, str) else fields)

@@ -283,6 +283,40 @@ def test_the_2026_ivo_forum_is_in_its_period_in_november_2026():
     assert listing.loc[listing["Item"] == "ASEAN IVO Forum 2026", "Status"].tolist() == ["in its period"]
 
 
+def test_tracker_lists_each_recorded_outcome_with_its_source_as_a_link():
+    parts = run_notebook("tracker.ipynb", lang="en", as_of="2026-11-27")
+    (outcomes,) = [p for p in parts if isinstance(p, Table) and p.caption.startswith("Outcomes known on")]
+    html = outcomes._repr_html_()
+    assert '<a href="https://kiroku.today/en/a/5b7a1d18b819d674">Outcome of the Second In-Person' in html
+    assert outcomes.frame["Status"].tolist() == ["held"]
+    early = text(run_notebook("tracker.ipynb", lang="en", as_of="2026-03-15"))
+    assert "No outcome published by 15 March 2026 is recorded." in early  # published the next day
+
+
+def test_tracker_overdue_and_next_days_follow_the_precision_of_each_date():
+    # "2026年3月" is overdue from 1 April 2026; "2026年" only from 2027. Recorded outcomes aside.
+    parts = run_notebook("tracker.ipynb", lang="en", as_of="2026-01-31")
+    ahead = table(
+        parts,
+        "Items not yet done whose period begins or ends between 31 January 2026 and 1 May 2026",
+    )
+    assert "Hiroshima AI Process Friends Group in-person meeting" in ahead["Item"].tolist()
+    assert "ASEAN IVO Forum 2026" not in ahead["Item"].tolist()  # November 2026: beyond 90 days
+    november = run_notebook("tracker.ipynb", lang="en", as_of="2026-11-27")
+    due = table(
+        november,
+        "Items not yet done whose period begins or ends between 27 November 2026 and 25 February 2027",
+    )
+    assert "ASEAN IVO Forum 2026" in due["Item"].tolist()  # November 2026 ends within the window
+    assert "Share AI use cases and best practices." in due["Item"].tolist()  # "2026": ends 31 December
+    late = run_notebook("tracker.ipynb", lang="en", as_of="2027-01-01")
+    overdue = table(late, "Items whose period ended before 1 January 2027, with no outcome recorded")
+    assert "ASEAN IVO Forum 2026" in overdue["Item"].tolist()
+    assert "Hiroshima AI Process Friends Group in-person meeting" not in overdue["Item"].tolist()  # held
+    said = re.search(r"On 1 January 2027: (.+)\.", text(late)).group(1)
+    assert f"period passed; no outcome recorded {len(overdue)}" in said
+
+
 # --- the list in data/README.md -----------------------------------------------------------------------------
 
 DERIVED = {

@@ -186,3 +186,13 @@ def test_title_escapes_a_name_from_the_data():
 def test_labels_are_bound_to_the_language():
     assert show.labels("ja")("year") == t("year", "ja") == "年"
     assert html.escape(show.labels("en")("forum_map_title", first=2015, last=2026)).endswith("2015–2026")
+
+
+def test_only_a_cell_with_a_long_unbroken_run_may_break_inside_words():
+    url = "https://www.soumu.go.jp/main_sosiki/joho_tsusin/eng/pressrelease/2026/3/16_2.html"
+    table = show.table(
+        pd.DataFrame({"status": ["completed"], "note_en": [f"Read at {url}."]}), "en", caption="c"
+    )
+    cells = BeautifulSoup(table._repr_html_(), "html.parser").find_all("td")
+    assert [td.get("style") for td in cells] == [None, "overflow-wrap: anywhere;"]
+    assert cells[1].get_text() == f"Read at {url}."

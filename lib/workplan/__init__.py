@@ -3,7 +3,7 @@
     >>> import workplan
     >>> workplan.load("ivo_projects")        # a typed, validated DataFrame
     >>> workplan.datasets()                  # names, titles, row counts
-    >>> workplan.search("Open RAN")          # rows in any dataset mentioning it
+    >>> workplan.search("Open RAN")          # rows mentioning it (or オープンRAN): dataset, key, lines, quote
 
 Importing this package is light: pandas loads on first use, matplotlib only with workplan.charts.
 """
@@ -42,8 +42,9 @@ def datasets() -> pd.DataFrame:
     return default_catalog().datasets()
 
 
-def search(text: str) -> pd.DataFrame:
-    """Rows of any dataset whose Japanese or English text contains `text`, with their source quote."""
+def search(term: str) -> pd.DataFrame:
+    """Rows of any dataset mentioning `term` in Japanese or English (or in another spelling the glossary,
+    english_names or organisations record for it), each row once, with where its words are in the source."""
     from .data import default_catalog
 
-    return default_catalog().search(text)
+    return default_catalog().search(term)

@@ -1,4 +1,4 @@
-"""Command line: `python -m workplan build|render|html|baseline|validate|datasets`.
+"""Command line: `python -m workplan build|render|html|baseline|validate|datasets|search`.
 
 Exit codes (for schedulers): 0 done; 1 some report failed (the others were built); 2 invalid data,
 parameters or options (nothing built); 3 another build is running; 4 reports/ cannot be written
@@ -138,6 +138,8 @@ def parser() -> argparse.ArgumentParser:
 
     sub.add_parser("validate", help="check every data file against data/datapackage.json")
     sub.add_parser("datasets", help="list the datasets with their row counts")
+    se = sub.add_parser("search", help="rows of any dataset that mention a term, in Japanese or English")
+    se.add_argument("term", help="a word or name, e.g. 'Open RAN' or オープンRAN")
     return p
 
 
@@ -176,6 +178,21 @@ def main(argv: list[str] | None = None) -> int:
         from .baseline import refresh_baseline
 
         return refresh_baseline(args.notebooks, jobs=args.jobs)
+    if args.command == "search":
+        from .data import default_catalog
+        from .errors import DataValidationError
+
+        try:
+            found = default_catalog().search(args.term)
+        except DataValidationError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        for row in found.itertuples(index=False):
+            print(
+                f"{row.dataset} {row.key} ({row.source_lines if isinstance(row.source_lines, str) else '-'}): {row.source_quote}"
+            )
+        print(f"{len(found)} row(s) mention {args.term!r}", file=sys.stderr)
+        return 0
     if args.command in ("validate", "datasets"):
         from .data import default_catalog
         from .errors import DataValidationError

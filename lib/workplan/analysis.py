@@ -16,9 +16,6 @@ from . import load
 from .countries import members_on
 from .tracker import months_between, span
 
-PLAN_PUBLISHED = pd.Timestamp("2026-01-01")  # the plan is dated January 2026 (month precision)
-
-
 # --- pillar 2 --------------------------------------------------------------------------------------
 
 

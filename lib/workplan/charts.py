@@ -252,7 +252,8 @@ def finish(
             ax.set_ylabel(ylabel)
         line = source or t("source_line", lang)
         if note:
-            line = f"{note}\n{line}"
+            # A long note wraps to the figure's width (about 16 Latin characters an inch at 8 pt).
+            line = f"{wrap(note, lang, int(fig.get_figwidth() * 16))}\n{line}"
         fig.supxlabel(line, x=0.01, ha="left", fontsize=8, color=NEUTRAL)
     return Chart(fig, title, data if data is not None else pd.DataFrame())
 

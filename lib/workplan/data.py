@@ -8,6 +8,7 @@ table: foreign keys and the totals the source states.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import json
@@ -94,6 +95,9 @@ class Resource:
     item_reference: str | None = None  # a column holding item ids of workplan.tracker.dated_items()
     date_not_after: tuple[dict[str, str], ...] = ()  # {field, precision, not_after}: a date before another
     quotes: str = "plan"  # whose words source_quote holds: the plan's ("plan") or an outside source's
+    quote_numbers: tuple[tuple[str, dict[str, Any]], ...] = ()  # (column, x-quote-number) pairs
+    locates: tuple[tuple[str, str], ...] = ()  # (lines column, quote column) pairs: x-locates
+    slides: tuple[tuple[str, str], ...] = ()  # (slide column, lines column) pairs: x-slide-of
 
     @classmethod
     def from_descriptor(cls, d: dict[str, Any]) -> Resource:
@@ -112,6 +116,11 @@ class Resource:
             item_reference=d.get("x-dated-item-reference"),
             date_not_after=tuple(d.get("x-date-not-after", [])),
             quotes=d.get("x-source-quote", "plan"),
+            quote_numbers=tuple(
+                (f["name"], f["x-quote-number"]) for f in schema["fields"] if "x-quote-number" in f
+            ),
+            locates=tuple((f["name"], f["x-locates"]) for f in schema["fields"] if "x-locates" in f),
+            slides=tuple((f["name"], f["x-slide-of"]) for f in schema["fields"] if "x-slide-of" in f),
         )
 
     @property
@@ -177,6 +186,98 @@ def _pandera_schema(resource: Resource) -> pa.DataFrameSchema:
     )
 
 
+@dataclass(frozen=True)
+class Section:
+    """A part of the source text (one slide, or a part of one): its lines and the slide number it prints."""
+
+    section_id: str
+    first_line: int
+    last_line: int
+    slide: int | None
+
+
+class Source:
+    """The raw text the tables quote, with what is needed to find a quote's lines and section."""
+
+    def __init__(self, text: str, sections: list[Section]):
+        self.text = text
+        self.lines = text.split("\n")
+        self.sections = sections
+        flat: list[str] = []
+        owner: list[int] = []
+        for number, line in enumerate(self.lines, start=1):
+            part = strip_whitespace(line)
+            flat.append(part)
+            owner.extend([number] * len(part))
+        self.flat = "".join(flat)
+        self.owner = owner  # the line of each character of `flat`
+        starts = [0]
+        for part in flat:
+            starts.append(starts[-1] + len(part))
+        self._starts = starts  # position in `flat` where each line begins (0-based line index)
+
+    def section_of(self, line: int) -> Section | None:
+        return next((s for s in self.sections if s.first_line <= line <= s.last_line), None)
+
+    def occurrences(self, quote: str) -> list[tuple[int, int, int]]:
+        """Each place the quote's words occur: (first line, last line, position in the flat text)."""
+        needle = strip_whitespace(quote)
+        if not needle:
+            return []
+        return [
+            (self.owner[m.start()], self.owner[m.start() + len(needle) - 1], m.start())
+            for m in re.finditer(re.escape(needle), self.flat)
+        ]
+
+    def flat_lines(self, first: int, last: int) -> str:
+        """Lines first..last (1-based, inclusive) with all whitespace removed."""
+        return self.flat[self._starts[first - 1] : self._starts[last]]
+
+    def position_of_line(self, line: int) -> int:
+        return self._starts[line - 1]
+
+
+LINES_PATTERN = re.compile(r"L([1-9][0-9]*)(?:-L([1-9][0-9]*))?")
+
+
+def parse_lines(value: str) -> tuple[int, int] | None:
+    """'L12' -> (12, 12); 'L12-L14' -> (12, 14); anything else None."""
+    m = LINES_PATTERN.fullmatch(value)
+    if m is None:
+        return None
+    first = int(m.group(1))
+    return first, int(m.group(2) or first)
+
+
+SAVE_AS_UTF8 = "in Excel: File › Save As › 'CSV UTF-8 (Comma delimited) (*.csv)'"
+
+
+def _encoding_hint(raw: bytes) -> str:
+    """What a file that is not UTF-8 looks like, and how to save it as UTF-8."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        looks = "UTF-16 (Excel's 'Unicode Text')"
+    else:
+        non_ascii = sum(b >= 0x80 for b in raw)
+        valid_utf8 = sum(len(ch.encode("utf-8")) for ch in raw.decode("utf-8", "ignore") if ord(ch) >= 0x80)
+        if valid_utf8 * 2 >= non_ascii:
+            return ""  # mostly good UTF-8 with a few broken bytes: not another encoding
+        try:
+            raw.decode("cp932")
+        except UnicodeDecodeError:
+            return ""
+        looks = "Shift-JIS (cp932), as Japanese Excel saves a plain 'CSV'"
+    return f"; this file looks like {looks}: save it as UTF-8 ({SAVE_AS_UTF8})"
+
+
+def _needle(term: str) -> re.Pattern[str]:
+    """A search term as a pattern: width and case folded; Latin letters and digits at its ends do not match
+    inside a longer Latin word (MIC is not found in 'economic')."""
+    text = _normalise(term).strip()
+    before = r"(?<![a-z0-9])" if re.match(r"[a-z0-9]", text) else ""
+    after = r"(?![a-z0-9])" if re.search(r"[a-z0-9]$", text) else ""
+    return re.compile(before + re.escape(text) + after)
+
+
 def _normalise(text: str) -> str:
     """Fold width and case, so 'ａｉ' finds 'AI' and 'asean' finds 'ASEAN'."""
     return unicodedata.normalize("NFKC", text).casefold()
@@ -213,6 +314,29 @@ class Catalog:
     def names(self) -> list[str]:
         return list(self.resources)
 
+    @cached_property
+    def source(self) -> Source:
+        """The raw text the tables quote (the data package's source path) and its sections."""
+        paths = [src["path"] for src in self.descriptor.get("sources", []) if "path" in src]
+        path = self.data_dir / paths[0]
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataValidationError(
+                [Problem("datapackage", str(path), f"a readable source text ({exc})")]
+            ) from exc
+        sections = []
+        for section_id, meaning in self.descriptor["x-vocabularies"]["section_id"].items():
+            m = re.match(r"raw lines L(\d+)-L(\d+)(?: \(slide (\d+))?", meaning)
+            if m is None:
+                problem = Problem(
+                    "datapackage", DESCRIPTOR, f"'raw lines La-Lb' in section {section_id}'s meaning"
+                )
+                raise DataValidationError([problem])
+            slide = int(m.group(3)) if m.group(3) else None
+            sections.append(Section(section_id, int(m.group(1)), int(m.group(2)), slide))
+        return Source(text, sections)
+
     # --- loading --------------------------------------------------------------------------------
     def load(self, name: str) -> pd.DataFrame:
         """The dataset as a typed, validated DataFrame (a copy: callers may change it freely)."""
@@ -221,6 +345,8 @@ class Catalog:
             resource = self.resource(name)
             table = self._read_and_check(resource)
             self._check_foreign_keys(resource, table)
+            self._check_locations(resource, table)
+            self._check_quoted_numbers(resource, table)
             self._check_date_order(resource, table)
             self._check_item_references(resource, table)
             self._tables[name] = table
@@ -260,11 +386,12 @@ class Catalog:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
+            expected = "UTF-8 text" + _encoding_hint(raw)
             problem = Problem(
-                resource.name, file, "UTF-8 text", line=line, found=raw[exc.start : exc.end].hex(" ")
+                resource.name, file, expected, line=line, found=raw[exc.start : exc.end].hex(" ")
             )
             raise DataValidationError([problem]) from exc
-        text = text.removeprefix("\ufeff")
+        text = text.removeprefix("\ufeff")  # Excel's "CSV UTF-8" starts with a byte-order mark
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         rows: list[list[str]] = []
         lines: list[int] = []
@@ -418,6 +545,189 @@ class Catalog:
         if problems:
             raise DataValidationError(problems)
 
+    def _problem(self, resource: Resource, i: Any, column: str, expected: str, found: Any) -> Problem:
+        return Problem(
+            resource.name,
+            self._display_path(resource),
+            expected,
+            row=int(i) + 1,
+            line=self._lines[resource.name][int(i)],
+            column=column,
+            found=None if found is None or (not isinstance(found, str) and pd.isna(found)) else str(found),
+        )
+
+    def _check_locations(self, resource: Resource, table: pd.DataFrame) -> None:
+        """source_lines give where the quote is: within one section, starting on the first line given and
+        ending on the last; source_slide is the number that section prints (x-locates, x-slide-of)."""
+        if not resource.locates:
+            return
+        source = self.source
+        raw = self.descriptor["sources"][0]["path"]
+        problems = []
+        for lines_column, quote_column in resource.locates:
+            for i, row in table.iterrows():
+                quote, where = row[quote_column], row[lines_column]
+                if pd.isna(quote) != pd.isna(where):
+                    expected = f"a line range exactly when {quote_column} is filled"
+                    problems.append(self._problem(resource, i, lines_column, expected, where))
+                    continue
+                if pd.isna(quote):
+                    continue
+                at = sorted({f"L{a}" if a == b else f"L{a}-L{b}" for a, b, _ in source.occurrences(quote)})
+                at_text = f"its words are at {', '.join(at)}" if at else f"its words are nowhere in {raw}"
+                span = parse_lines(str(where))
+                if span is None or span[1] > len(source.lines) or span[0] > span[1]:
+                    expected = f"lines L<first>-L<last> of {raw} ({len(source.lines)} lines): {at_text}"
+                    problems.append(self._problem(resource, i, lines_column, expected, where))
+                    continue
+                first, last = span
+                sections = {source.section_of(first), source.section_of(last)}
+                if len(sections) != 1 or None in sections:
+                    expected = (
+                        f"lines within one section of the source (a quote comes from one place): {at_text}"
+                    )
+                    problems.append(self._problem(resource, i, lines_column, expected, where))
+                    continue
+                found = [(a, b) for a, b, _ in source.occurrences(quote) if (a, b) == (first, last)]
+                if not found:
+                    expected = f"the lines holding {quote_column}, its first and last line: {at_text}"
+                    problems.append(self._problem(resource, i, lines_column, expected, where))
+        for slide_column, lines_column in resource.slides:
+            for i, row in table.iterrows():
+                span = parse_lines(str(row[lines_column])) if not pd.isna(row[lines_column]) else None
+                section = source.section_of(span[0]) if span else None
+                printed = section.slide if section else None
+                value = row[slide_column]
+                stated = None if pd.isna(value) else int(value)
+                if stated != printed:
+                    expected = (
+                        f"{printed}, the number printed on the slide of {row[lines_column]}"
+                        if printed is not None
+                        else f"empty: the slide of {row[lines_column]} prints no number"
+                    )
+                    problems.append(self._problem(resource, i, slide_column, expected, value))
+        if problems:
+            raise DataValidationError(problems)
+
+    @cached_property
+    def _number_kinds(self) -> dict[str, Any]:
+        return self.descriptor.get("x-quote-numbers", {}).get("kinds", {})
+
+    @cached_property
+    def plan_year(self) -> int:
+        """The plan's year (x-quote-numbers.plan_year), checked against the words it is read from."""
+        declared = self.descriptor["x-quote-numbers"]["plan_year"]
+        span = parse_lines(declared["source_lines"])
+        found = [(a, b) for a, b, _ in self.source.occurrences(declared["source_quote"]) if (a, b) == span]
+        if not found or str(declared["year"]) not in strip_whitespace(declared["source_quote"]):
+            expected = (
+                f"x-quote-numbers.plan_year whose year is in its source_quote on {declared['source_lines']}"
+            )
+            raise DataValidationError(
+                [Problem("datapackage", DESCRIPTOR, expected, found=str(declared["year"]))]
+            )
+        return int(declared["year"])
+
+    def _quoted_values(self, kind: str, quote: str, lines: str | None) -> set[Any]:
+        """The numbers of `kind` the quote gives: numbers, or (year, month, day) tuples for dates."""
+        spec = self._number_kinds[kind]
+        flat = strip_whitespace(quote)
+        found: set[Any] = set()
+        for pattern in spec["patterns"]:
+            for m in re.finditer(pattern, flat):
+                groups = m.groupdict()
+                if kind != "date":
+                    value = int(groups["n"]) * spec.get("multiplier", 1) / int(groups.get("per") or 1)
+                    found.add(value)
+                    continue
+                if groups.get("this_year"):
+                    found.add((self.plan_year, None, None))
+                    continue
+                year = int(groups["year"]) if groups.get("year") else self._year_before(quote, lines)
+                if year is None:
+                    continue
+                found.add((year, None, None))
+                if groups.get("month"):
+                    month = int(groups["month"])
+                    found.add((year, month, None))
+                    if groups.get("end"):
+                        found.add((year, month, calendar.monthrange(year, month)[1]))
+        return found
+
+    def _year_before(self, quote: str, lines: str | None) -> int | None:
+        """The last year written in the source before the quote (同年M月: the same year as before)."""
+        span = parse_lines(lines) if isinstance(lines, str) else None
+        places = [pos for a, b, pos in self.source.occurrences(quote) if span is None or (a, b) == span]
+        if not places:
+            return None
+        years = re.findall(r"(\d{4})年", self.source.flat[: places[0]])
+        return int(years[-1]) if years else None
+
+    def _check_quoted_numbers(self, resource: Resource, table: pd.DataFrame) -> None:
+        """Every declared number is one its own quote gives (x-quote-number; kinds in x-quote-numbers)."""
+        problems = []
+        for column, rule in resource.quote_numbers:
+            quote_column = rule.get("quote", "source_quote")
+            lines_column = next((lc for lc, qc in resource.locates if qc == quote_column), None)
+            for i, row in table.iterrows():
+                value, quote = row[column], row[quote_column]
+                if pd.isna(value) or pd.isna(quote):
+                    continue
+                if any(str(row[c]) != v for c, v in rule.get("when", {}).items()):
+                    continue
+                if "unless" in rule and not pd.isna(row[rule["unless"]]):
+                    continue  # the value rests on the outside source the row names
+                kind = str(row[rule["kind_from"]]) if "kind_from" in rule else rule["kind"]
+                basis = (
+                    str(row[rule["basis"]]) if "basis" in rule and not pd.isna(row[rule["basis"]]) else None
+                )
+                if basis == "plan_title":
+                    if int(value) != self.plan_year:
+                        expected = f"the plan's year {self.plan_year} (year_basis plan_title)"
+                        problems.append(self._problem(resource, i, column, expected, value))
+                    continue
+                lines = None if lines_column is None else row[lines_column]
+                where = None if pd.isna(lines) else str(lines)
+                if kind == "month":  # the month of a date the quote gives
+                    given = {d[1] for d in self._quoted_values("date", str(quote), where) if d[1] is not None}
+                else:
+                    given = self._quoted_values(kind, str(quote), where)
+                wanted, shown = self._wanted(kind, value, row, rule)
+                if wanted not in given:
+                    words = ", ".join(sorted(self._show(g) for g in given)) or "none"
+                    expected = f"the {kind.replace('_', ' ')} its {quote_column} gives ({words})"
+                    problems.append(self._problem(resource, i, column, expected, shown))
+        if problems:
+            raise DataValidationError(problems)
+
+    @staticmethod
+    def _wanted(kind: str, value: Any, row: pd.Series, rule: dict[str, Any]) -> tuple[Any, str]:
+        """What must be among the quote's numbers for `value`, and how to show the value."""
+        if kind == "date":
+            if isinstance(value, pd.Timestamp):
+                precision = str(row[rule["precision"]]) if "precision" in rule else "day"
+                if precision == "year":
+                    return (value.year, None, None), str(value.year)
+                if precision == "month":
+                    return (value.year, value.month, None), f"{value.year}-{value.month:02d}"
+                return (value.year, value.month, value.day), str(value.date())
+            return (int(value), None, None), str(int(value))
+        if kind == "month":
+            return int(value), str(int(value))
+        number = float(value)
+        return number, Catalog._show(number)
+
+    @staticmethod
+    def _show(value: Any) -> str:
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, tuple):
+            year, month, day = value
+            return "-".join(
+                f"{v:02d}" if i else str(v) for i, v in enumerate(x for x in (year, month, day) if x)
+            )
+        return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
     def _check_date_order(self, resource: Resource, table: pd.DataFrame) -> None:
         """A date (of its stated precision) may not begin after another date of the row (x-date-not-after)."""
         from .tracker import period
@@ -511,28 +821,73 @@ class Catalog:
             {"name": "string", "title": "string", "title_ja": "string", "path": "string"}
         )
 
-    def search(self, text: str) -> pd.DataFrame:
-        """Rows of any dataset whose Japanese or English text contains `text` (case and width folded)."""
-        needle = _normalise(text)
+    def spellings(self, term: str) -> list[str]:
+        """The term and the other spellings the data records for it, so either language finds the same rows.
+
+        A term that is one of the spellings of a glossary entry (acronym, English, Japanese: Open RAN,
+        Open Radio Access Network, オープンRAN), of an English name (english_names) or of an organisation
+        (name, English name, acronym) brings the others of that entry with it. Case and width are folded.
+        """
+        wanted = _normalise(term).strip()
+        groups = [
+            ("glossary", ("acronym", "expansion_en", "expansion_ja")),
+            ("english_names", ("name_en", "name_ja")),
+            ("organisations", ("name_en", "name_ja", "acronym")),
+        ]
+        found = [term]
+        for dataset, columns in groups:
+            if dataset not in self.resources:
+                continue
+            for row in self.load(dataset)[list(columns)].itertuples(index=False):
+                values = [v for v in row if isinstance(v, str)]
+                if any(_normalise(v) == wanted for v in values):
+                    found += [v for v in values if v not in found]
+        return found
+
+    def row_keys(self, name: str, table: pd.DataFrame) -> list[str]:
+        """Each row's primary key as one string, parts joined with '/' (as in tracker item ids)."""
+        key = list(self.resource(name).primary_key)
+        return ["/".join(str(v) for v in row) for row in table[key].itertuples(index=False)]
+
+    def search(self, term: str) -> pd.DataFrame:
+        """Rows of any dataset that mention `term` in Japanese or English, each row once.
+
+        A term matches a row when it, or another spelling the data records for it (see `spellings`),
+        occurs in one of the row's Japanese or English texts, its acronym or its quote (case and width
+        folded). Columns: dataset, key, column and text (the first of the row's texts that mentions the
+        term, its quote only when nothing else does), source_lines (where the row's words are in the
+        source) and source_quote.
+        """
+        needles = [_needle(s) for s in self.spellings(term) if s.strip()]
         found = []
         for name, resource in self.resources.items():
             table = self.load(name)
-            text_columns = [c for c in resource.field_names if c.endswith(("_ja", "_en")) or c == "acronym"]
-            key = list(resource.primary_key)
-            for i, row in table.iterrows():
-                for column in text_columns:
-                    value = row[column]
-                    if isinstance(value, str) and needle in _normalise(value):
-                        found.append(
-                            {
-                                "dataset": name,
-                                "key": ", ".join(str(row[k]) for k in key) if key else str(i),
-                                "column": column,
-                                "text": value,
-                                "source_quote": row.get("source_quote", pd.NA),
-                            }
-                        )
-        columns = ["dataset", "key", "column", "text", "source_quote"]
+            searched = [
+                c
+                for c in resource.field_names
+                if c.endswith(("_ja", "_en")) or c in ("acronym", "source_quote")
+            ]
+            keys = self.row_keys(name, table)
+            for i, row in enumerate(table.itertuples(index=False)):
+                values = row._asdict()
+                matched = [
+                    c
+                    for c in searched
+                    if isinstance(values[c], str) and any(n.search(_normalise(values[c])) for n in needles)
+                ]
+                if matched:
+                    shown = next((c for c in matched if c != "source_quote"), matched[0])
+                    found.append(
+                        {
+                            "dataset": name,
+                            "key": keys[i],
+                            "column": shown,
+                            "text": values[shown],
+                            "source_lines": values.get("source_lines", pd.NA),
+                            "source_quote": values.get("source_quote", pd.NA),
+                        }
+                    )
+        columns = ["dataset", "key", "column", "text", "source_lines", "source_quote"]
         return pd.DataFrame(found, columns=columns).astype("string")
 
 

@@ -26,10 +26,6 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Source: MIC, Japan–ASEAN Digital Work Plan 2026 (January 2026); {what} derived by workplan.",
         "ja": "出典：総務省「日ASEANデジタルワークプラン2026」（2026年1月）。{what}はworkplanによる算出。",
     },
-    "source_line_outside": {
-        "en": "Sources: MIC, Japan–ASEAN Digital Work Plan 2026 (January 2026); ASEAN membership dates: ASEAN Secretariat.",
-        "ja": "出典：総務省「日ASEANデジタルワークプラン2026」（2026年1月）、ASEAN加盟日はASEAN事務局による。",
-    },
     "source_line_outcomes": {
         "en": "Sources: MIC, Japan–ASEAN Digital Work Plan 2026 (January 2026); recorded outcomes: the sources listed with them.",
         "ja": "出典：総務省「日ASEANデジタルワークプラン2026」（2026年1月）。実施状況は各記録に示した出典による。",
@@ -47,7 +43,6 @@ LABELS: dict[str, dict[str, str]] = {
     "date": {"en": "Date", "ja": "日付"},
     "pillar": {"en": "Pillar", "ja": "柱"},
     "pillar_id": {"en": "Pillar", "ja": "柱"},
-    "initiative": {"en": "Initiative", "ja": "取組"},
     "initiatives": {"en": "Initiatives", "ja": "取組"},
     "action": {"en": "Action", "ja": "活動"},
     "actions": {"en": "Actions", "ja": "活動"},
@@ -254,8 +249,6 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "READMEに記載しています。日付は原文の精度（年のみ・月まで）のまま示しています。",
     },
     "key_figures_caption": {"en": "Headline figures, with the words of the source", "ja": "主要な数値と原文"},
-    "derived": {"en": "Derived", "ja": "算出値"},
-    "derived_mark": {"en": "**Derived:**", "ja": "**算出値：**"},
     # --- dated items and their status on the as-of date ------------------------------------------
     "timeline_title": {
         "en": "Dated items {start}–{end}, by status on {as_of}",
@@ -572,12 +565,12 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     },
     "heading.next_days": {"en": "The next {days} days", "ja": "今後{days}日間"},
     "next_caption": {
-        "en": "Items not yet done whose period falls, at least in part, between {as_of} and {until}",
-        "ja": "{as_of}から{until}までの間に予定期間がかかる未実施の事項",
+        "en": "Items not yet done whose period begins or ends between {as_of} and {until}",
+        "ja": "{as_of}から{until}までの間に予定期間が始まる、または終わる未実施の事項",
     },
     "next_none": {
-        "en": "No item not yet done has its period between {as_of} and {until}.",
-        "ja": "{as_of}から{until}までの間に予定期間がかかる未実施の事項はありません。",
+        "en": "No item not yet done has its period begin or end between {as_of} and {until}.",
+        "ja": "{as_of}から{until}までの間に予定期間が始まる、または終わる未実施の事項はありません。",
     },
     "heading.outcomes": {"en": "Recorded outcomes", "ja": "記録された実施状況"},
     "outcomes_caption": {
@@ -625,6 +618,7 @@ VOCABULARY_LABELS: dict[str, dict[str, dict[str, str]]] = {
         "approval": {"en": "approval", "ja": "承認"},
         "activity": {"en": "activity", "ja": "活動"},
         # statements.kind
+        "title": {"en": "title", "ja": "表題"},
         "heading": {"en": "heading", "ja": "見出し"},
         "goal": {"en": "goal", "ja": "目標"},
         "context": {"en": "context", "ja": "背景"},
@@ -879,6 +873,20 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "form": ("Form as printed", "原文の表記形式"),
     "of": ("What it numbers", "何の序数か"),
     "ict_fund_project_id": ("ICT Fund project", "ICT基金の案件"),
+    "source_lines": ("Lines in the source text", "原文の行"),
+    "source_slide": ("Slide", "スライド"),
+    "phase2_source_lines": ("Phase II lines in the source text", "フェーズⅡの原文の行"),
+    "name_id": ("English name ID", "英語名ID"),
+    "org_id": ("Organisation ID", "組織ID"),
+    "organisation_type": ("Kind of body", "組織の種類"),
+    "organisation_role": ("What the body does", "組織の役割"),
+    "role_id": ("Role no.", "役割番号"),
+    "name_en_source": ("Source of the English name", "名称（英語）の出所"),
+    "en_status": ("Where the English name comes from", "英語名の出所"),
+    "en_source_title": ("Title of the English name's source", "英語名の出典の題名"),
+    "en_source_publisher": ("Publisher of the English name's source", "英語名の出典の発行者"),
+    "en_source_url": ("Address of the English name's source", "英語名の出典のURL"),
+    "en_source_words": ("Words of the English name's source", "英語名の出典の文言"),
     # the record of what happened (data/outcomes.csv)
     "outcome_id": ("Outcome ID", "実績ID"),
     "source_title": ("Source title", "出典の題名"),

@@ -40,8 +40,8 @@ class NotebookSpec:
 
 
 # Report notebooks, in the order of the index. A declared notebook missing from the notebook folder
-# makes no report (tracker.ipynb arrives with the monitor); a notebook in the folder that is not
-# declared here is not a report (tests/test_notebook_parameters.py checks every one is).
+# makes no report; a notebook in the folder that is not declared here is not a report
+# (tests/test_notebook_parameters.py checks every one is).
 NOTEBOOKS: dict[str, NotebookSpec] = {
     "overview": NotebookSpec(
         "overview.ipynb",
@@ -49,14 +49,6 @@ NOTEBOOKS: dict[str, NotebookSpec] = {
         {
             "en": "Pillars, initiatives and actions; one timeline 2009–2031; headline figures; members × programmes.",
             "ja": "柱・取組・活動の構成、2009〜2031年の年表、主要な数値、加盟国×プログラム。",
-        },
-    ),
-    "tracker": NotebookSpec(
-        "tracker.ipynb",
-        {"en": "Tracker: the plan against what happened", "ja": "トラッカー：計画と実績"},
-        {
-            "en": "Every dated item of the plan and its status on the as-of date, with the sources of what happened.",
-            "ja": "本プランの日付のある全項目と基準日時点の状況、実績の出典。",
         },
     ),
     "pillar1": NotebookSpec(
@@ -89,6 +81,14 @@ NOTEBOOKS: dict[str, NotebookSpec] = {
         {
             "en": "The Japan–ASEAN ICT Fund and its recent projects; the meeting channels.",
             "ja": "日ASEAN ICT基金と直近の実績、会合・対話の枠組み。",
+        },
+    ),
+    "tracker": NotebookSpec(
+        "tracker.ipynb",
+        {"en": "Tracker: the plan against what happened", "ja": "進捗トラッカー：プランと実施状況"},
+        {
+            "en": "Every dated item and its status on the as-of date: what is overdue, what comes next, recorded outcomes.",
+            "ja": "日付のある全事項の基準日時点の状況：期限経過、今後の予定、記録された実施状況。",
         },
     ),
     "country": NotebookSpec(

@@ -66,7 +66,12 @@ class Table:
                 url = row[self.links[column]] if column in self.links else None
                 if isinstance(url, str) and SAFE_URL.match(url):
                     text = f'<a href="{html.escape(url, quote=True)}">{text}</a>'
-                cells.append(f"<td>{text}</td>")
+                # A cell holding a long unbroken run (an address) may break it rather than run past
+                # the page; other cells keep their words whole.
+                long_run = any(len(word) > 40 for word in cell_text(row[column]).split())
+                cells.append(
+                    f'<td style="overflow-wrap: anywhere;">{text}</td>' if long_run else f"<td>{text}</td>"
+                )
             rows.append(f"<tr>{''.join(cells)}</tr>")
         return (
             # tex2jax_ignore: JupyterLab typesets $…$ in HTML outputs as mathematics otherwise.
@@ -259,8 +264,11 @@ def table(
 # --- what every report repeats -----------------------------------------------------------------------
 
 
-def commitments(initiatives: pd.DataFrame, actions: pd.DataFrame, lang: str) -> Parts:
-    """Each initiative with its actions, their kind and the plan's examples (a pillar's commitments)."""
+def commitments(pillar: int, lang: str) -> Parts:
+    """What the pillar commits to in 2026: each initiative with its actions, their kind and the
+    plan's examples."""
+    initiatives = load("initiatives").query("pillar_id == @pillar")
+    actions = load("actions").query("initiative_id in @initiatives.initiative_id")
     lines_md: list[str] = []
     lines_plain: list[str] = []
     for initiative in initiatives.itertuples():
@@ -328,6 +336,20 @@ def member_tiles(
     )
 
 
+def engagement_map(totals: pd.Series, lang: str, as_of: str, highlight: str | None = None) -> Any:
+    """How often the plan names each member on `as_of` (totals: iso3 → rows), as a tile map."""
+    from . import charts
+
+    return charts.tile_map(
+        member_tiles(totals, totals.astype(str), lang, as_of),
+        lang=lang,
+        title=t("engagement_map_title", lang),
+        data=totals.rename("engagements").reset_index().astype({"iso3": "string"}),
+        legend_title=t("engagement_map_legend", lang, as_of=date(as_of, "day", lang)),
+        highlight=highlight,
+    )
+
+
 def strong(value: Any) -> Text:
     """A value from the data set in bold (the plan's closing goal, …)."""
     return Text(f"**{escape_md(value)}**", str(value))
@@ -375,6 +397,10 @@ def dated_items(
     )
     columns = ["date", "date_precision", "end_date", "end_precision", "pillar_id", f"title_{lang}"]
     columns += ["plan_status", "status", "source_title", "source_url"]
+    if items["end_date"].isna().all():  # no period among them: no empty End column
+        columns = [c for c in columns if c not in ("end_date", "end_precision")]
+    if items["source_url"].isna().all():  # no outcome recorded for any of them
+        columns = [c for c in columns if c not in ("source_title", "source_url")]
     return Parts(
         [
             heading("heading.dated_items", lang),
@@ -385,7 +411,7 @@ def dated_items(
                 lang,
                 caption=t("dated_items_caption", lang, as_of=date(as_of, "day", lang)),
                 columns={f"title_{lang}": "event"},
-                links={"source_title": "source_url"},
+                links={"source_title": "source_url"} if "source_url" in columns else None,
                 source=t("source_line_outcomes", lang),
             ),
         ]
