@@ -19,15 +19,15 @@ if TYPE_CHECKING:
 LABELS: dict[str, dict[str, str]] = {
     # --- general ----------------------------------------------------------------------------------
     "source_line": {
-        "en": "Source: MIC, Japan–ASEAN Digital Work Plan 2026 (January 2026); workplan data package.",
+        "en": "Source: MIC, Japan-ASEAN Digital Work Plan 2026 (January 2026); workplan data package.",
         "ja": "出典：総務省「日ASEANデジタルワークプラン2026」（2026年1月）、workplanデータパッケージより作成。",
     },
     "source_line_derived": {
-        "en": "Source: MIC, Japan–ASEAN Digital Work Plan 2026 (January 2026); {what} derived by workplan.",
+        "en": "Source: MIC, Japan-ASEAN Digital Work Plan 2026 (January 2026); {what} derived by workplan.",
         "ja": "出典：総務省「日ASEANデジタルワークプラン2026」（2026年1月）。{what}はworkplanによる算出。",
     },
     "source_line_outcomes": {
-        "en": "Sources: MIC, Japan–ASEAN Digital Work Plan 2026 (January 2026); recorded outcomes: the sources listed with them.",
+        "en": "Sources: MIC, Japan-ASEAN Digital Work Plan 2026 (January 2026); recorded outcomes: the sources listed with them.",
         "ja": "出典：総務省「日ASEANデジタルワークプラン2026」（2026年1月）。実施状況は各記録に示した出典による。",
     },
     "as_of_line": {
@@ -239,7 +239,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     "heading.about": {"en": "About this report", "ja": "このレポートについて"},
     "example": {"en": "For example", "ja": "例"},
     "about_text": {
-        "en": "Every fact shown comes from the Japan–ASEAN Digital Work Plan 2026 (MIC, January 2026) and is recorded "
+        "en": "Every fact shown comes from the Japan-ASEAN Digital Work Plan 2026 (MIC, January 2026) and is recorded "
         "with the source's own words in the workplan data package; English wording is a translation unless "
         "an official English name exists. A figure the plan does not state is marked as derived and listed, "
         "with how it is derived, in the data package's README. Dates are as precise as the source: a month or "
@@ -265,7 +265,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     "status_counts_text": {"en": "On {as_of}: {counts}.", "ja": "{as_of}時点：{counts}。"},
     # --- overview -----------------------------------------------------------------------------------
     "heading.basis": {
-        "en": "Basic perspectives for Japan–ASEAN cooperation in 2026",
+        "en": "Basic perspectives for Japan-ASEAN cooperation in 2026",
         "ja": "2026年における日ASEAN協力の基本的視点",
     },
     "heading.structure": {"en": "Pillars, initiatives and actions", "ja": "柱・取組・活動の構成"},
@@ -448,24 +448,24 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     "apt_training_caption": {"en": "APT ICT training", "ja": "APT ICT研修"},
     "heading.open_ran": {"en": "5G and Open RAN", "ja": "5G・オープンRAN"},
     "open_ran_fund": {
-        "en": "Japan–ASEAN ICT Fund, approved {year}: {title}",
+        "en": "Japan-ASEAN ICT Fund, approved {year}: {title}",
         "ja": "日ASEAN ICT基金（{year}年承認）：{title}",
     },
     # --- pillar 4 -------------------------------------------------------------------------------------
-    "heading.ict_fund": {"en": "The Japan–ASEAN ICT Fund", "ja": "日ASEAN ICT基金"},
+    "heading.ict_fund": {"en": "The Japan-ASEAN ICT Fund", "ja": "日ASEAN ICT基金"},
     "fund_text": {
-        "en": "The Japan–ASEAN ICT Fund was created within the ASEAN Secretariat in {first} at MIC's initiative; MIC has "
+        "en": "The Japan-ASEAN ICT Fund was created within the ASEAN Secretariat in {first} at MIC's initiative; MIC has "
         "contributed every year since, **US$ {total} million** in all, and continues in 2026. The plan gives no yearly amounts.",
         "ja": "日ASEAN ICT基金は総務省主導により{first}年にASEAN事務局内に創設され、総務省は毎年拠出を継続、"
         "拠出額の累計は**{man}万米ドル**に上ります。2026年も拠出を継続します。年ごとの拠出額は記載がありません。",
     },
     "heading.fund_projects": {"en": "Recent ICT Fund projects", "ja": "日ASEAN ICT基金の直近の実績"},
     "fund_projects_title": {
-        "en": "Recent Japan–ASEAN ICT Fund projects by year and proposer",
+        "en": "Recent Japan-ASEAN ICT Fund projects by year and proposer",
         "ja": "日ASEAN ICT基金の直近の実績（承認年・提案国別）",
     },
     "fund_projects_caption": {
-        "en": "Recent Japan–ASEAN ICT Fund projects",
+        "en": "Recent Japan-ASEAN ICT Fund projects",
         "ja": "日ASEAN ICT基金の直近の実績",
     },
     "heading.channels": {"en": "Meeting channels", "ja": "会合・対話の枠組"},
@@ -730,7 +730,7 @@ for _vocab, _values in VOCABULARY_LABELS.items():
 
 SITE_LABELS: dict[str, dict[str, str]] = {
     "site.project": {
-        "en": "Japan–ASEAN Digital Work Plan 2026 — analysis reports",
+        "en": "Japan-ASEAN Digital Work Plan 2026 — analysis reports",
         "ja": "日ASEANデジタルワークプラン2026 — 分析レポート",
     },
     "site.as_of": {"en": "Reports as of {date}", "ja": "{date}時点のレポート"},

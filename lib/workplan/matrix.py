@@ -79,7 +79,7 @@ NOTEBOOKS: dict[str, NotebookSpec] = {
         "pillar4_cooperation.ipynb",
         {"en": "Pillar 4: Cooperation and coordination", "ja": "柱4：協力及び協調"},
         {
-            "en": "The Japan–ASEAN ICT Fund and its recent projects; the meeting channels.",
+            "en": "The Japan-ASEAN ICT Fund and its recent projects; the meeting channels.",
             "ja": "日ASEAN ICT基金と直近の実績、会合・対話の枠組み。",
         },
     ),
