@@ -523,7 +523,10 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "en": "Rows of the plan naming each member",
         "ja": "各加盟国に言及する記載の数",
     },
-    "country_comparison_note": {"en": "Highlighted: {name}.", "ja": "強調：{name}。"},
+    "country_comparison_note": {
+        "en": "Highlighted: {name}. Members in the order they joined ASEAN; the counts are rows of the data package, not a ranking the plan makes.",
+        "ja": "強調：{name}。加盟国はASEAN加盟順。件数はデータパッケージの記載行数で、プランによる順位ではありません。",
+    },
     "country_no_dated_items": {
         "en": "No dated item of the plan names {name}.",
         "ja": "{name}に言及する日付のある事項はありません。",
