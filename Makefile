@@ -1,9 +1,16 @@
 # Two commands for a newcomer: `make reports` and `make test`.
-# Both create (once) and reuse .venv from the pinned requirements.lock.
+# Both create (once) and reuse .venv from the pinned requirements.lock, with the project's named
+# Jupyter kernel "Python (workplan)" installed into it (the notebooks ask for it by name).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+KERNEL := $(VENV)/share/jupyter/kernels/workplan/kernel.json
+INSTALL_KERNEL := $(BIN)/python -m ipykernel install --sys-prefix --name workplan \
+	--display-name "Python (workplan)" --env PYTHONHASHSEED 0
+# JupyterLab refuses to start as root (containers, Binder) unless told it may.
+USER_ID ?= $(shell id -u)
+LAB_ROOT := $(if $(filter 0,$(USER_ID)),--allow-root,)
 
 .PHONY: reports test lab lint check baseline bench mutation lock clean
 
@@ -12,29 +19,34 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(INSTALL_KERNEL)
 	@touch $(STAMP)
 
-reports: $(STAMP)  ## build every report into reports/
+# A .venv made before the kernel was part of the set-up gets it here.
+$(KERNEL): $(STAMP)
+	@test -f $(KERNEL) || $(INSTALL_KERNEL)
+
+reports: $(KERNEL)  ## build every report into reports/
 	$(BIN)/python -m workplan build $(ARGS)
 
-test: $(STAMP)  ## run every test: library, data, notebooks (nbval), report matrix
+test: $(KERNEL)  ## run every test: library, data, notebooks (nbval), report matrix
 	$(BIN)/python -m pytest -n 2 --dist loadgroup tests
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 
-lab: $(STAMP)  ## open JupyterLab on notebooks/
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+lab: $(KERNEL)  ## open JupyterLab on notebooks/ with the project's kernel
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests benchmarks
 	$(BIN)/ruff format --check lib tests benchmarks
 
 check: $(STAMP)  ## validate data and parameters, list what would be built; no kernel
-	$(BIN)/python -m workplan build --check
+	$(BIN)/python -m workplan build --check $(ARGS)
 
-baseline: $(STAMP)  ## re-execute the committed notebooks (nbval baseline) in place
+baseline: $(KERNEL)  ## re-execute the committed notebooks in place (nbval) and refresh tests/expected/
 	$(BIN)/python -m workplan baseline
 
-bench: $(STAMP)  ## compare the build with a plain papermill + nbconvert loop
+bench: $(KERNEL)  ## the build against a plain papermill + nbconvert loop, and its incremental cases
 	$(BIN)/python benchmarks/bench_build.py --write-readme $(ARGS)
 
 mutation: $(STAMP)  ## mutation testing of the logic modules, one after the other (slow; not part of test): MODULES="tracker data" JOBS=1

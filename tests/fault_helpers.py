@@ -155,6 +155,32 @@ def countries_broken_utf8(data: Path) -> list[str]:
     return ["dataset 'countries'", "countries.csv", "line 2", "UTF-8"]
 
 
+def unread_table_bad_value(data: Path) -> list[str]:
+    """A table no report reads: still validated before anything is built."""
+    set_cell(data / "ivo_activities.csv", 2, "list_non_exhaustive", "maybe")
+    return [
+        "dataset 'ivo_activities'",
+        "ivo_activities.csv",
+        "row 2",
+        "column 'list_non_exhaustive'",
+        "'maybe'",
+    ]
+
+
+def referenced_row_removed(data: Path) -> list[str]:
+    """countries.csv loses a member another table points to: that table (itself unchanged) fails."""
+    rows = _read_csv(data / "countries.csv")
+    iso3 = rows[0].index("iso3")
+    _write_csv(data / "countries.csv", [r for r in rows if r[iso3] != "KHM"])
+    return [
+        "dataset 'ivo_forums'",
+        "ivo_forums.csv",
+        "column 'country_iso3'",
+        "a value of countries.iso3",
+        "'KHM'",
+    ]
+
+
 CORRUPTIONS: dict[str, Callable[[Path], list[str]]] = {
     "wrong-type": wrong_type,
     "missing-column": missing_column,
@@ -163,6 +189,8 @@ CORRUPTIONS: dict[str, Callable[[Path], list[str]]] = {
     "broken-utf8": broken_utf8,
     "truncated-line": truncated_line,
     "countries-broken-utf8": countries_broken_utf8,
+    "unread-table-bad-value": unread_table_bad_value,
+    "referenced-row-removed": referenced_row_removed,
 }
 
 

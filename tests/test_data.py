@@ -1393,6 +1393,21 @@ def _texts_of_the_data() -> list[tuple[str, str]]:
     return texts
 
 
+def _texts_of_the_project() -> list[tuple[str, str]]:
+    """What readers see besides the data: labels and sentences of the library, the README, the notebooks' own text."""
+    texts = [
+        (p.name, p.read_text(encoding="utf-8"))
+        for p in (PROJECT_ROOT / "README.md", PROJECT_ROOT / "pyproject.toml")
+    ]
+    library = PROJECT_ROOT / "lib" / "workplan"
+    for path in sorted([*library.rglob("*.py"), *library.rglob("*.j2")]):
+        texts.append((str(path.relative_to(PROJECT_ROOT)), path.read_text(encoding="utf-8")))
+    for path in sorted((PROJECT_ROOT / "notebooks").rglob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        texts.append((str(path.relative_to(PROJECT_ROOT)), "\n".join("".join(c["source"]) for c in cells)))
+    return texts
+
+
 def test_each_english_name_is_spelled_one_way_everywhere():
     """Hyphen or dash, ASEAN-Japan or Japan-ASEAN, case: a name in english_names has one spelling in the data."""
     names = raw_csv("english_names")["name_en"]
@@ -1403,6 +1418,19 @@ def test_each_english_name_is_spelled_one_way_everywhere():
         for where, text in texts:
             folded = _spelling(text)
             found = folded.count(wanted)
+            if found and text.count(name) < found:
+                problems.append(f"{where}: another spelling of {name!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_each_english_name_is_spelled_as_the_data_spells_it_in_labels_readme_and_notebooks():
+    """The plan's title in a chart's source line or the README is the name english_names records, dash included."""
+    names = raw_csv("english_names")["name_en"]
+    problems = []
+    for name in names:
+        wanted = _spelling(name)
+        for where, text in _texts_of_the_project():
+            found = _spelling(text).count(wanted)
             if found and text.count(name) < found:
                 problems.append(f"{where}: another spelling of {name!r}")
     assert not problems, "\n".join(problems)

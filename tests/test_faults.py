@@ -1,6 +1,6 @@
 """The fault suite of the report build: each fault, its message, its exit code, and what is left on disk.
 
-The build promises (lib/workplan/build.py, __main__.py): exit 0 ok; 1 some report failed (the others
+The build promises (lib/workplan/build/, __main__.py): exit 0 ok; 1 some report failed (the others
 still built); 2 invalid data or parameters (nothing built); 3 another build running; 4 output not
 writable (previous reports intact); 130 interrupted. Every file is replaced atomically and the two
 files of a report are swapped together, so a report on disk is always either the previous one or
@@ -234,7 +234,7 @@ def test_kernel_that_cannot_start_fails_its_reports_cleanly(good: Good, out: Pat
 
     assert code == 1, describe(build)
     for key in ("en/pillar2", "ja/pillar4"):
-        assert re.search(rf"{key}: no python3 kernel could be started \(2 attempts\)", build.stderr), (
+        assert re.search(rf"{key}: no workplan kernel could be started \(2 attempts\)", build.stderr), (
             describe(build)
         )
         assert manifest(out)["reports"][key]["status"] == "failed"
@@ -286,18 +286,22 @@ INTERRUPTED = ["en/pillar2", "en/pillar4", "ja/pillar4", "ja/pillar2"]
 
 
 @pytest.mark.parametrize(
-    ("sig", "delay"),
-    [pytest.param(signal.SIGINT, 0.0, id="SIGINT"), pytest.param(signal.SIGTERM, 1.0, id="SIGTERM")],
+    ("sig", "delay", "shard"),
+    [
+        pytest.param(signal.SIGINT, 0.0, (), id="SIGINT"),
+        pytest.param(signal.SIGTERM, 1.0, (), id="SIGTERM"),
+        pytest.param(signal.SIGINT, 0.0, ("--shard", "1/2"), id="SIGINT-shard"),
+    ],
 )
 def test_interrupt_leaves_each_report_old_or_new(
-    sig: signal.Signals, delay: float, good: Good, out: Path, tmp_path: Path
+    sig: signal.Signals, delay: float, shard: tuple[str, ...], good: Good, out: Path, tmp_path: Path
 ) -> None:
     nb = copy_notebooks(tmp_path / "notebooks")
     mark_notebooks(nb)  # every report built by this run differs from the previous one
     old = snapshot(out)
 
     build = RunningBuild(
-        build_command(out, good.data, nb, "--force", "--only", ",".join(INTERRUPTED), "--jobs", "1")
+        build_command(out, good.data, nb, "--force", "--only", ",".join(INTERRUPTED), "--jobs", "1", *shard)
     )
     try:
         started = build.wait_for(lambda: any(line.startswith("[1/") for line in build.stdout_lines), 180)
@@ -320,6 +324,24 @@ def test_interrupt_leaves_each_report_old_or_new(
         if state == "new":
             assert reports[key]["status"] == "ok"
     assert "not run" in build.stderr
+    # the report running when the signal came is recorded as interrupted, not failed: kept as it
+    # was, rebuilt next time, and not marked as a failure on the index
+    statuses = {key: reports.get(key, {}).get("status") for key in INTERRUPTED}
+    assert "failed" not in statuses.values(), statuses
+    interrupted = [key for key, status in statuses.items() if status == "interrupted"]
+    assert len(interrupted) == 1, statuses
+    assert states[interrupted[0]] in {"old", "absent"}  # its previous files (if any) kept
+    assert "DeadKernelError" not in build.stderr
+    if shard:
+        part = manifest(out)["shard"]
+        assert part["index"] == 1 and part["count"] == 2 and interrupted[0] in part["keys"]
+        assert (out / "index.html").read_bytes() == old["index.html"], "a shard rewrote the index"
+    else:
+        assert "last build failed" not in (out / "index.html").read_text(encoding="utf-8")
+    check = run_build(out, good.data, nb, "--check", "--only", ",".join(INTERRUPTED), timeout=120)
+    assert re.search(rf"build {re.escape(interrupted[0])}\s+last build interrupted", check.stdout), (
+        check.stdout
+    )
     assert_no_survivors(build)
 
 
@@ -376,20 +398,31 @@ def test_second_build_is_refused_while_one_runs(good: Good, out: Path, tmp_path:
 
 
 # --- 5. output not writable, disk full ------------------------------------------------------------------
+# Each case runs twice where it can: on a real tmpfs (full, or remounted read-only: needs mount rights),
+# and everywhere in-process, with the file system's answer simulated at the system calls the build makes
+# (os.write stops at a budget of free bytes; os.open refuses to write). No case is ever skipped.
+
+
+def mount_tmpfs(mnt: Path) -> str | None:
+    """Mount a small tmpfs on `mnt`; None if done, else why it cannot be done here."""
+    mnt.mkdir()
+    if shutil.which("mount") is None:
+        return "no mount command"
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mnt)], capture_output=True, text=True
+    )
+    return None if result.returncode == 0 else (result.stderr.strip() or f"mount exit {result.returncode}")
 
 
 @pytest.fixture
 def tmpfs(tmp_path: Path):
-    """A small tmpfs of its own (needs root and mount permission; skipped otherwise)."""
+    """A small tmpfs of its own, or None where mounting is not allowed (the in-process case still runs)."""
     mnt = tmp_path / "mnt"
-    mnt.mkdir()
-    if shutil.which("mount") is None:
-        pytest.skip("no mount command")
-    result = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mnt)], capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip() or result.returncode}")
+    why = mount_tmpfs(mnt)
+    if why:
+        print(f"real tmpfs not available ({why}): only the in-process simulation runs")
+        yield None
+        return
     try:
         yield mnt
     finally:
@@ -416,96 +449,168 @@ def fill(mnt: Path, leave: int) -> None:
     assert free < leave + (1 << 16), free
 
 
-@pytest.mark.parametrize("room", ["nothing-fits", "notebook-fits-page-does-not"])
-def test_disk_full_keeps_previous_reports(room: str, good: Good, tmpfs: Path, tmp_path: Path) -> None:
-    out = copy_out(good.out, tmpfs / "reports")
-    nb = copy_notebooks(tmp_path / "notebooks")
-    mark_notebooks(nb)
+class SimulatedFileSystem:
+    """The build's writes under `root` behave as on a full disk with `free` bytes left (os.write), or
+    as on a read-only file system (os.open); everything else is untouched."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, root: Path, free: int | None = None, read_only=False):
+        self.root, self.free, self.read_only = str(root), free, read_only
+        self.fds: set[int] = set()
+        self.refused = 0
+        self._open, self._write, self._close = os.open, os.write, os.close
+        monkeypatch.setattr(os, "open", self.open)
+        monkeypatch.setattr(os, "write", self.write)
+        monkeypatch.setattr(os, "close", self.close)
+
+    def open(self, path, flags, mode=0o777, *, dir_fd=None):
+        writing = flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
+        if writing and os.fspath(path).startswith(self.root):
+            if self.read_only:
+                self.refused += 1
+                raise OSError(errno.EROFS, "Read-only file system", os.fspath(path))
+            fd = self._open(path, flags, mode, dir_fd=dir_fd)
+            self.fds.add(fd)
+            return fd
+        return self._open(path, flags, mode, dir_fd=dir_fd)
+
+    def write(self, fd, data):
+        if fd in self.fds and self.free is not None:
+            if len(data) > self.free:
+                self.refused += 1
+                if self.free == 0:
+                    raise OSError(errno.ENOSPC, "No space left on device")
+                data, self.free = bytes(data[: self.free]), 0
+                return self._write(fd, data)
+            self.free -= len(data)
+        return self._write(fd, data)
+
+    def close(self, fd):
+        self.fds.discard(fd)
+        return self._close(fd)
+
+
+def in_process_build(out: Path, data: Path, nb: Path, capsys) -> tuple[int, str]:
+    from workplan.build import Build, BuildOptions
+
+    options = BuildOptions(
+        out_dir=out, data_dir=data, notebook_dir=nb, jobs=1, force=True, only="en/pillar2", quiet=True
+    )
+    code = Build(options).run()
+    return code, capsys.readouterr().err
+
+
+ROOMS = ["nothing-fits", "notebook-fits-page-does-not"]
+
+
+def room_left(room: str, good: Good) -> int:
     ipynb, html = (len(good.files["en/pillar2" + ext]) for ext in REPORT_EXTS)
     # Room for the new notebook but not for the page: a build that swapped the notebook alone would
     # leave a report half new and half old.
-    leave = 16 * 1024 if room == "nothing-fits" else ipynb + (html - ipynb) // 2
-    fill(tmpfs, leave)
-    before = snapshot(out)
-
-    result = run_build(out, good.data, nb, "--force", "--only", "en/pillar2", "--jobs", "1")
-
-    assert result.returncode == 4, describe(result)
-    assert "No space left on device" in result.stderr, describe(result)
-    assert "previous reports are unchanged" in result.stderr
-    assert "Traceback" not in result.stderr
-    (tmpfs / "filler").unlink()
-    assert_unchanged(out, before)
+    return 16 * 1024 if room == "nothing-fits" else ipynb + (html - ipynb) // 2
 
 
-def test_read_only_output_keeps_previous_reports(good: Good, tmpfs: Path) -> None:
-    out = copy_out(good.out, tmpfs / "reports")
-    before = snapshot(out)
-    remount = subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], capture_output=True, text=True)
-    if remount.returncode != 0:
-        pytest.skip(f"cannot remount read-only: {remount.stderr.strip()}")
-
-    result = run_build(out, good.data, good.nb, "--force", "--only", "en/pillar2", "--jobs", "1")
-
-    assert result.returncode == 4, describe(result)
-    assert "Read-only file system" in result.stderr, describe(result)
-    assert "previous reports are unchanged" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert snapshot(out) == before
-
-
-class _FullDisk:
-    """A file whose writes fail as on a full disk."""
-
-    def __init__(self, f):
-        self._f = f
-
-    def write(self, data: bytes) -> int:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    def __getattr__(self, name: str):
-        return getattr(self._f, name)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._f.close()
-
-
-@pytest.mark.parametrize("failing", [(".ipynb", ".html"), (".html",)], ids=["both-files", "page-only"])
-def test_disk_full_in_process(
-    failing: tuple[str, ...], good: Good, out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+@pytest.mark.parametrize("room", ROOMS)
+def test_disk_full_keeps_previous_reports(
+    room: str, good: Good, tmpfs: Path | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
-    """No mount needed: writes of the reports' temporary files fail with ENOSPC inside the build."""
-    import builtins
-
-    import workplan.build
-    from workplan.build import Build, BuildOptions
-
     nb = copy_notebooks(tmp_path / "notebooks")
-    mark_notebooks(nb)
+    mark_notebooks(nb)  # every report built from these differs from the previous one
+
+    if tmpfs is not None:  # the real thing
+        out = copy_out(good.out, tmpfs / "reports")
+        fill(tmpfs, room_left(room, good))
+        before = snapshot(out)
+        result = run_build(out, good.data, nb, "--force", "--only", "en/pillar2", "--jobs", "1")
+        assert result.returncode == 4, describe(result)
+        assert "No space left on device" in result.stderr, describe(result)
+        assert "previous reports are unchanged" in result.stderr
+        assert "Traceback" not in result.stderr
+        (tmpfs / "filler").unlink()
+        assert_unchanged(out, before)
+
+    # everywhere: the same build in-process, its writes stopping at the same free space
+    out = copy_out(good.out, tmp_path / "reports")
     before = snapshot(out)
-    real_open = builtins.open
-
-    def full_open(file, mode="r", *args, **kwargs):
-        f = real_open(file, mode, *args, **kwargs)
-        name = os.path.basename(str(file))
-        report_file = name.startswith((".pillar", ".overview", ".country"))
-        if "w" in mode and report_file and any(f"{ext}.tmp-" in name for ext in failing):
-            return _FullDisk(f)
-        return f
-
-    monkeypatch.setattr(workplan.build, "open", full_open, raising=False)
-    options = BuildOptions(
-        out_dir=out, data_dir=good.data, notebook_dir=nb, jobs=1, force=True, only="en/pillar2", quiet=True
-    )
-    code = Build(options).run()
-    err = capsys.readouterr().err
-
+    disk = SimulatedFileSystem(monkeypatch, out, free=room_left(room, good))
+    code, err = in_process_build(out, good.data, nb, capsys)
+    monkeypatch.undo()
+    assert disk.refused, "no write reached the full disk"
     assert code == 4, err
     assert "No space left on device" in err and "previous reports are unchanged" in err
     assert_unchanged(out, before)
+
+
+def test_read_only_output_keeps_previous_reports(
+    good: Good, tmpfs: Path | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    remounted = False
+    if tmpfs is not None:
+        out = copy_out(good.out, tmpfs / "reports")
+        before = snapshot(out)
+        remount = subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], capture_output=True, text=True)
+        remounted = remount.returncode == 0
+        if not remounted:
+            print(f"cannot remount read-only ({remount.stderr.strip()}): only the simulation runs")
+    if remounted:
+        result = run_build(out, good.data, good.nb, "--force", "--only", "en/pillar2", "--jobs", "1")
+        assert result.returncode == 4, describe(result)
+        assert "Read-only file system" in result.stderr, describe(result)
+        assert "previous reports are unchanged" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert snapshot(out) == before
+
+    out = copy_out(good.out, tmp_path / "reports")
+    before = snapshot(out)
+    disk = SimulatedFileSystem(monkeypatch, out, read_only=True)
+    code, err = in_process_build(out, good.data, good.nb, capsys)
+    monkeypatch.undo()
+    assert disk.refused, "nothing tried to write"
+    assert code == 4, err
+    assert "Read-only file system" in err and "previous reports are unchanged" in err
+    assert snapshot(out) == before
+
+
+@pytest.mark.parametrize("free", ["both-files", "page-only"])
+def test_disk_full_while_the_page_is_written(
+    free: str, good: Good, out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """The notebook's temporary file was written (or not) when the page's fails: nothing is swapped."""
+    nb = copy_notebooks(tmp_path / "notebooks")
+    mark_notebooks(nb)
+    before = snapshot(out)
+    ipynb = len(good.files["en/pillar2.ipynb"])
+    SimulatedFileSystem(monkeypatch, out, free=0 if free == "both-files" else ipynb + 1000)
+    code, err = in_process_build(out, good.data, nb, capsys)
+    monkeypatch.undo()
+    assert code == 4, err
+    assert "No space left on device" in err and "previous reports are unchanged" in err
+    assert_unchanged(out, before)
+
+
+def test_signals_wait_for_the_swap_of_a_reports_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A SIGINT that arrives between the two renames of a report is held until both are done."""
+    from workplan.build import outputs
+
+    out = tmp_path / "out"
+    for name in ("a.ipynb", "a.html"):
+        (out / name).parent.mkdir(exist_ok=True)
+        (out / name).write_bytes(b"old")
+    real_replace = os.replace
+    renamed: list[str] = []
+
+    def replace_then_interrupt(src, dst):
+        real_replace(src, dst)
+        renamed.append(os.path.basename(dst))
+        if len(renamed) == 1:
+            os.kill(os.getpid(), signal.SIGINT)  # arrives half-way through the swap
+
+    monkeypatch.setattr(outputs.os, "replace", replace_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        outputs.commit_files(out, {"a.ipynb": b"new", "a.html": b"new"}, "a")
+    assert renamed == ["a.ipynb", "a.html"], "the interrupt split the report's files"
+    assert (out / "a.ipynb").read_bytes() == (out / "a.html").read_bytes() == b"new"
 
 
 # --- 6. parameters from outside ---------------------------------------------------------------------------
@@ -590,14 +695,14 @@ def test_report_matrix_parameters_are_all_allowed() -> None:
 def test_build_refuses_a_bad_spec_before_any_kernel(
     good: Good, out: Path, tripwire: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
-    import workplan.build
+    import workplan.build.run
     from workplan.build import Build, BuildOptions
     from workplan.matrix import report_matrix
 
     nb, kernel_ran = tripwire
     spec = next(s for s in report_matrix(good.data, notebook_dir=nb) if s.key == "en/pillar2")
     bad = dataclasses.replace(spec, params={**spec.params, "lang": "fr"})
-    monkeypatch.setattr(workplan.build, "report_matrix", lambda *a, **k: [bad])
+    monkeypatch.setattr(workplan.build.run, "report_matrix", lambda *a, **k: [bad])
     before = snapshot(out)
 
     options = BuildOptions(out_dir=out, data_dir=good.data, notebook_dir=nb, jobs=1, force=True, quiet=True)

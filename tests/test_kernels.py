@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from workplan.build.execute import KERNEL_NAME
 from workplan.kernels import SocketFileKernelManager
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="socket files need POSIX")
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="socket files need PO
 
 def test_kernel_runs_over_socket_files_and_removes_them() -> None:
     async def run() -> tuple[dict, Path, list[str], str]:
-        km = SocketFileKernelManager(kernel_name="python3")
+        km = SocketFileKernelManager(kernel_name=KERNEL_NAME)
         await km.start_kernel()
         try:
             kc = km.client()
@@ -41,5 +42,24 @@ def test_kernel_runs_over_socket_files_and_removes_them() -> None:
 
 
 def test_an_explicit_transport_is_left_alone() -> None:
-    km = SocketFileKernelManager(kernel_name="python3", transport="tcp")
+    km = SocketFileKernelManager(kernel_name=KERNEL_NAME, transport="tcp")
     assert km.transport == "tcp" and km.socket_dir is None
+
+
+def test_the_project_kernel_is_installed_in_the_environment() -> None:
+    """`make` installs "Python (workplan)" into .venv: `jupyter kernelspec list` shows it, it runs this
+    environment's Python (where workplan is importable) with a fixed hash seed."""
+    import json
+    import subprocess
+    import sys
+
+    jupyter = Path(sys.executable).with_name("jupyter")
+    listed = subprocess.run([str(jupyter), "kernelspec", "list", "--json"], capture_output=True, text=True)
+    assert listed.returncode == 0, listed.stderr
+    specs = json.loads(listed.stdout)["kernelspecs"]
+    assert KERNEL_NAME in specs, f"run `make .venv/.installed`: {sorted(specs)}"
+    spec = specs[KERNEL_NAME]
+    assert spec["resource_dir"].startswith(sys.prefix), spec["resource_dir"]
+    assert spec["spec"]["display_name"] == "Python (workplan)"
+    assert Path(spec["spec"]["argv"][0]).resolve() == Path(sys.executable).resolve()
+    assert spec["spec"]["env"] == {"PYTHONHASHSEED": "0"}

@@ -229,7 +229,7 @@ def test_forum_hosts_on_the_map(reports):
 
 def test_fund_projects_per_year_and_proposer(reports):
     # L311-L320: 2023 Japan, Indonesia, Indonesia; 2024 Japan.
-    data = chart(reports["pillar4"], "Recent Japan–ASEAN ICT Fund projects by year and proposer")
+    data = chart(reports["pillar4"], "Recent Japan-ASEAN ICT Fund projects by year and proposer")
     assert data.set_index("approved_year").to_dict("index") == {
         2023: {"IDN": 2, "JPN": 1},
         2024: {"IDN": 0, "JPN": 1},

@@ -1,4 +1,4 @@
-"""Data, charts and reports for the Japan–ASEAN Digital Work Plan 2026.
+"""Data, charts and reports for the Japan-ASEAN Digital Work Plan 2026.
 
     >>> import workplan
     >>> workplan.load("ivo_projects")        # a typed, validated DataFrame

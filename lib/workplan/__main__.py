@@ -1,13 +1,14 @@
-"""Command line: `python -m workplan build|baseline|validate|datasets|search`.
+"""Command line: `python -m workplan build|render|html|baseline|validate|datasets|search`.
 
-Exit codes (for schedulers): 0 done; 1 some report failed (the others were built);
-2 invalid data or parameters (nothing built); 3 another build is running; 4 reports/ cannot be
-written (previous reports intact); 130 interrupted (previous files intact).
+Exit codes (for schedulers): 0 done; 1 some report failed (the others were built); 2 invalid data,
+parameters or options (nothing built); 3 another build is running; 4 reports/ cannot be written
+(previous reports intact); 130 interrupted (previous files intact).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -23,10 +24,36 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _as_of(text: str) -> str:
+    """An ISO date, or 'today' (the scheduled build's date)."""
+    from .errors import ParameterError
+    from .params import check
+
+    if text == "today":
+        return dt.date.today().isoformat()
+    try:
+        return check(as_of=text)["as_of"]
+    except ParameterError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not allowed; allowed: {exc.allowed}, or 'today'"
+        ) from None
+
+
+def _shard(text: str) -> tuple[int, int]:
+    """I/N with 1 ≤ I ≤ N."""
+    parts = text.split("/")
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        index, count = int(parts[0]), int(parts[1])
+        if 1 <= index <= count:
+            return index, count
+    raise argparse.ArgumentTypeError(f"expected I/N with 1 ≤ I ≤ N, such as 2/3; got {text!r}")
+
+
 def parser() -> argparse.ArgumentParser:
-    from .build import DEFAULT_TIMEOUT
+    from .build.execute import DEFAULT_TIMEOUT
     from .paths import DEFAULT_DATA_DIR, NOTEBOOK_DIR, REPORTS_DIR
 
+    default_data = Path(os.environ.get("WORKPLAN_DATA_DIR") or DEFAULT_DATA_DIR)
     p = argparse.ArgumentParser(prog="python -m workplan", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -43,15 +70,30 @@ def parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="validate data and parameters, list what would be built"
     )
     b.add_argument("--timeout", type=_positive_int, default=DEFAULT_TIMEOUT, help="seconds allowed per cell")
-    b.add_argument("--out", type=Path, default=REPORTS_DIR, help="output folder (default: reports/)")
     b.add_argument(
-        "--data",
-        type=Path,
-        default=Path(os.environ.get("WORKPLAN_DATA_DIR") or DEFAULT_DATA_DIR),
-        help="data folder (default: data/)",
+        "--as-of",
+        type=_as_of,
+        metavar="DATE",
+        help="build every report for this date (YYYY-MM-DD, or 'today'); default: the plan's date, 2026-01-31",
     )
+    b.add_argument("--out", type=Path, default=REPORTS_DIR, help="output folder (default: reports/)")
+    b.add_argument("--data", type=Path, default=default_data, help="data folder (default: data/)")
     b.add_argument(
         "--notebooks", type=Path, default=NOTEBOOK_DIR, help="notebook folder (default: notebooks/)"
+    )
+    parts = b.add_mutually_exclusive_group()
+    parts.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="I/N",
+        help="build part I of N of the matrix (for N machines); no index, see --merge",
+    )
+    parts.add_argument(
+        "--merge",
+        type=Path,
+        nargs="+",
+        metavar="DIR",
+        help="combine the output folders of the N shards into --out and write the index",
     )
     b.add_argument(
         "--no-warm-up",
@@ -59,10 +101,39 @@ def parser() -> argparse.ArgumentParser:
         help="start each kernel only when its report is due (for comparison: slower)",
     )
 
-    bl = sub.add_parser(
-        "baseline", help="re-execute the notebooks in notebooks/ in place (the nbval baseline)"
+    r = sub.add_parser("render", help="render one report with any valid parameters")
+    r.add_argument("notebook", help="a report notebook: notebooks/country.ipynb, or its name: country")
+    r.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="a parameter of the notebook (repeat for several); the others keep their defaults",
     )
-    bl.add_argument("notebooks", nargs="*", help="notebook files (default: all declared)")
+    r.add_argument("-o", "--output", type=Path, required=True, help="FILE.html (or FILE.ipynb)")
+    r.add_argument("--data", type=Path, default=default_data, help="data folder (default: data/)")
+    r.add_argument("--timeout", type=_positive_int, default=DEFAULT_TIMEOUT, help="seconds allowed per cell")
+
+    h = sub.add_parser("html", help="convert a notebook executed by papermill to HTML, as the build does")
+    h.add_argument("executed", type=Path, help="the executed notebook (papermill's output)")
+    h.add_argument("-o", "--output", type=Path, required=True, help="FILE.html")
+    h.add_argument(
+        "--notebook", help="the report notebook it was executed from, if papermill did not record it"
+    )
+    h.add_argument(
+        "--standalone",
+        action="store_true",
+        help="no navigation links unless the site's address is known (for a file that travels alone)",
+    )
+
+    bl = sub.add_parser(
+        "baseline",
+        help="re-execute the notebooks in notebooks/ in place (the nbval baseline) and refresh "
+        "tests/expected/ from a build of every report",
+    )
+    bl.add_argument("notebooks", nargs="*", help="notebook files (default: all)")
     bl.add_argument("--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1)
 
     sub.add_parser("validate", help="check every data file against data/datapackage.json")
@@ -76,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "build":
         from .build import BuildOptions, main_build
+        from .params import DEFAULT_AS_OF
 
         options = BuildOptions(
             out_dir=args.out,
@@ -88,8 +160,20 @@ def main(argv: list[str] | None = None) -> int:
             check=args.check,
             timeout=args.timeout,
             warm_up=not args.no_warm_up,
+            as_of=args.as_of or DEFAULT_AS_OF,
+            shard=args.shard,
+            merge=args.merge,
         )
         return main_build(options)
+    if args.command == "render":
+        from .build.render import render
+
+        pairs = [(name, value) for name, value in args.parameter]
+        return render(args.notebook, pairs, args.output, data_dir=args.data, timeout=args.timeout)
+    if args.command == "html":
+        from .build.render import html
+
+        return html(args.executed, args.output, notebook=args.notebook, standalone=args.standalone)
     if args.command == "baseline":
         from .baseline import refresh_baseline
 
@@ -127,5 +211,14 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def run(argv: list[str] | None = None) -> int:
+    """main(), quiet when its reader goes away (`… | head`)."""
+    try:
+        return main(argv)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 1
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -577,10 +577,15 @@ def event_timeline(
     ax.grid(axis="x", which="major", color=LIGHT, lw=0.6)
     statuses = [s for s in STATUS_STYLE if s in set(events["status"])]
     colours = dict(zip(events["status"], events["colour"], strict=True)) if "colour" in events else {}
+    # Below the year ticks and the axis label (a fixed distance in points, whatever the chart's height),
+    # so the legend never sits on the same line as the axis label.
+    from matplotlib.transforms import offset_copy
+
     ax.legend(
         handles=status_legend_handles(lang, statuses, colours=colours),
         loc="upper left",
-        bbox_to_anchor=(0, -0.12),
+        bbox_to_anchor=(0, 0),
+        bbox_transform=offset_copy(ax.transAxes, fig=fig, y=-36, units="points"),
         ncols=min(4, len(statuses)),
         fontsize=8,
     )

@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .digest import record_read
 from .errors import ParameterError
 from .paths import DEFAULT_DATA_DIR
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 def country_rows(data_dir: Path = DEFAULT_DATA_DIR) -> list[dict[str, str]]:
     """The rows of countries.csv as plain dicts, in file order."""
+    record_read("countries.csv")
     with (data_dir / "countries.csv").open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 

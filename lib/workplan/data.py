@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .digest import VALIDATED_ENV, data_digest
+from .digest import VALIDATED_ENV, data_digest, record_read
 from .errors import DataValidationError, Problem, UnknownDatasetError
 from .paths import DEFAULT_DATA_DIR, PROJECT_ROOT
 
@@ -340,6 +340,7 @@ class Catalog:
     # --- loading --------------------------------------------------------------------------------
     def load(self, name: str) -> pd.DataFrame:
         """The dataset as a typed, validated DataFrame (a copy: callers may change it freely)."""
+        record_read(self.resource(name).path, name)  # the build rebuilds a report when what it read changes
         if name not in self._tables:
             resource = self.resource(name)
             table = self._read_and_check(resource)
@@ -906,6 +907,7 @@ def source_text(catalog: Catalog | None = None) -> str:
     catalog = catalog or default_catalog()
     raw = catalog.data_dir / "raw"
     (path,) = sorted(raw.glob("*.txt"))
+    record_read(path.relative_to(catalog.data_dir).as_posix())
     return path.read_text(encoding="utf-8")
 
 

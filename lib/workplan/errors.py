@@ -70,3 +70,35 @@ class ParameterError(WorkplanError, ValueError):
         self.value = value
         self.allowed = allowed
         super().__init__(f"parameter {name!r}: {value!r} is not allowed; allowed: {allowed}")
+
+
+# --- the build ------------------------------------------------------------------------------------
+
+
+class BuildLockedError(WorkplanError):
+    """Another build holds the lock on the output directory."""
+
+
+class OutputError(WorkplanError):
+    """The output directory cannot be written (permissions, disk full)."""
+
+
+class KernelStartError(WorkplanError):
+    """No kernel could be started for a report (it died before answering, twice)."""
+
+
+class ReportExecutionError(WorkplanError):
+    """A notebook failed: names the report, the cell and the exception."""
+
+    def __init__(self, key: str, cell: int | None, ename: str, evalue: str, source: str = ""):
+        self.key, self.cell, self.ename, self.evalue, self.source = key, cell, ename, evalue, source
+        where = f"cell {cell}" if cell is not None else "before any cell"
+        first_line = source.strip().splitlines()[0] if source.strip() else ""
+        text = f"{key}: {where}"
+        if first_line:
+            text += f" ({first_line[:60]})"
+        super().__init__(f"{text}: {ename}: {evalue}")
+
+
+class ShardError(WorkplanError):
+    """Shard outputs that cannot be merged: a missing part, a report built by two shards."""

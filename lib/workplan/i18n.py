@@ -19,15 +19,15 @@ if TYPE_CHECKING:
 LABELS: dict[str, dict[str, str]] = {
     # --- general ----------------------------------------------------------------------------------
     "source_line": {
-        "en": "Source: MIC, Japan–ASEAN Digital Work Plan 2026 (January 2026); workplan data package.",
+        "en": "Source: MIC, Japan-ASEAN Digital Work Plan 2026 (January 2026); workplan data package.",
         "ja": "出典：総務省「日ASEANデジタルワークプラン2026」（2026年1月）、workplanデータパッケージより作成。",
     },
     "source_line_derived": {
-        "en": "Source: MIC, Japan–ASEAN Digital Work Plan 2026 (January 2026); {what} derived by workplan.",
+        "en": "Source: MIC, Japan-ASEAN Digital Work Plan 2026 (January 2026); {what} derived by workplan.",
         "ja": "出典：総務省「日ASEANデジタルワークプラン2026」（2026年1月）。{what}はworkplanによる算出。",
     },
     "source_line_outcomes": {
-        "en": "Sources: MIC, Japan–ASEAN Digital Work Plan 2026 (January 2026); recorded outcomes: the sources listed with them.",
+        "en": "Sources: MIC, Japan-ASEAN Digital Work Plan 2026 (January 2026); recorded outcomes: the sources listed with them.",
         "ja": "出典：総務省「日ASEANデジタルワークプラン2026」（2026年1月）。実施状況は各記録に示した出典による。",
     },
     "as_of_line": {
@@ -239,7 +239,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     "heading.about": {"en": "About this report", "ja": "このレポートについて"},
     "example": {"en": "For example", "ja": "例"},
     "about_text": {
-        "en": "Every fact shown comes from the Japan–ASEAN Digital Work Plan 2026 (MIC, January 2026) and is recorded "
+        "en": "Every fact shown comes from the Japan-ASEAN Digital Work Plan 2026 (MIC, January 2026) and is recorded "
         "with the source's own words in the workplan data package; English wording is a translation unless "
         "an official English name exists. A figure the plan does not state is marked as derived and listed, "
         "with how it is derived, in the data package's README. Dates are as precise as the source: a month or "
@@ -265,7 +265,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     "status_counts_text": {"en": "On {as_of}: {counts}.", "ja": "{as_of}時点：{counts}。"},
     # --- overview -----------------------------------------------------------------------------------
     "heading.basis": {
-        "en": "Basic perspectives for Japan–ASEAN cooperation in 2026",
+        "en": "Basic perspectives for Japan-ASEAN cooperation in 2026",
         "ja": "2026年における日ASEAN協力の基本的視点",
     },
     "heading.structure": {"en": "Pillars, initiatives and actions", "ja": "柱・取組・活動の構成"},
@@ -448,24 +448,24 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     "apt_training_caption": {"en": "APT ICT training", "ja": "APT ICT研修"},
     "heading.open_ran": {"en": "5G and Open RAN", "ja": "5G・オープンRAN"},
     "open_ran_fund": {
-        "en": "Japan–ASEAN ICT Fund, approved {year}: {title}",
+        "en": "Japan-ASEAN ICT Fund, approved {year}: {title}",
         "ja": "日ASEAN ICT基金（{year}年承認）：{title}",
     },
     # --- pillar 4 -------------------------------------------------------------------------------------
-    "heading.ict_fund": {"en": "The Japan–ASEAN ICT Fund", "ja": "日ASEAN ICT基金"},
+    "heading.ict_fund": {"en": "The Japan-ASEAN ICT Fund", "ja": "日ASEAN ICT基金"},
     "fund_text": {
-        "en": "The Japan–ASEAN ICT Fund was created within the ASEAN Secretariat in {first} at MIC's initiative; MIC has "
+        "en": "The Japan-ASEAN ICT Fund was created within the ASEAN Secretariat in {first} at MIC's initiative; MIC has "
         "contributed every year since, **US$ {total} million** in all, and continues in 2026. The plan gives no yearly amounts.",
         "ja": "日ASEAN ICT基金は総務省主導により{first}年にASEAN事務局内に創設され、総務省は毎年拠出を継続、"
         "拠出額の累計は**{man}万米ドル**に上ります。2026年も拠出を継続します。年ごとの拠出額は記載がありません。",
     },
     "heading.fund_projects": {"en": "Recent ICT Fund projects", "ja": "日ASEAN ICT基金の直近の実績"},
     "fund_projects_title": {
-        "en": "Recent Japan–ASEAN ICT Fund projects by year and proposer",
+        "en": "Recent Japan-ASEAN ICT Fund projects by year and proposer",
         "ja": "日ASEAN ICT基金の直近の実績（承認年・提案国別）",
     },
     "fund_projects_caption": {
-        "en": "Recent Japan–ASEAN ICT Fund projects",
+        "en": "Recent Japan-ASEAN ICT Fund projects",
         "ja": "日ASEAN ICT基金の直近の実績",
     },
     "heading.channels": {"en": "Meeting channels", "ja": "会合・対話の枠組"},
@@ -523,7 +523,10 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "en": "Rows of the plan naming each member",
         "ja": "各加盟国に言及する記載の数",
     },
-    "country_comparison_note": {"en": "Highlighted: {name}.", "ja": "強調：{name}。"},
+    "country_comparison_note": {
+        "en": "Highlighted: {name}. Members in the order they joined ASEAN; the counts are rows of the data package, not a ranking the plan makes.",
+        "ja": "強調：{name}。加盟国はASEAN加盟順。件数はデータパッケージの記載行数で、プランによる順位ではありません。",
+    },
     "country_no_dated_items": {
         "en": "No dated item of the plan names {name}.",
         "ja": "{name}に言及する日付のある事項はありません。",
@@ -723,3 +726,191 @@ for _vocab, _values in VOCABULARY_LABELS.items():
         if _key in LABELS:
             raise ValueError(f"label {_key!r} is defined twice in workplan.i18n")
         LABELS[_key] = _texts
+
+
+# --- site and build -----------------------------------------------------------------------------------
+# Labels of the index page, the report navigation and the data downloads (owned by the build).
+
+SITE_LABELS: dict[str, dict[str, str]] = {
+    "site.project": {
+        "en": "Japan-ASEAN Digital Work Plan 2026 — analysis reports",
+        "ja": "日ASEANデジタルワークプラン2026 — 分析レポート",
+    },
+    "site.as_of": {"en": "Reports as of {date}", "ja": "{date}時点のレポート"},
+    "site.as_of_each": {"en": "As of {date}", "ja": "{date}時点"},
+    "site.report": {"en": "Report", "ja": "レポート"},
+    "site.notebook": {"en": "Notebook", "ja": "ノートブック"},
+    "site.failed": {"en": "last build failed: previous version", "ja": "前回のビルドに失敗：以前の版"},
+    "site.interrupted": {
+        "en": "last build interrupted: previous version",
+        "ja": "前回のビルドは中断：以前の版",
+    },
+}
+
+for _key, _texts in SITE_LABELS.items():
+    if _key in LABELS:
+        raise ValueError(f"label {_key!r} is defined twice in workplan.i18n")
+    LABELS[_key] = _texts
+
+# Column headers of the data downloads (the Excel workbook): a column's name without its _ja/_en
+# suffix → English and Japanese. A field's own `title`/`title_ja` in datapackage.json wins.
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "acronym": ("Acronym", "略称"),
+    "action_id": ("Action ID", "活動ID"),
+    "activity": ("Activity", "活動"),
+    "activity_id": ("Activity no.", "活動番号"),
+    "ai_principle_number": ("AI statement point", "AI共同声明の項目番号"),
+    "approved_year": ("Year approved", "承認年"),
+    "as_of": ("As of", "時点"),
+    "as_of_precision": ("Precision of as of", "時点の精度"),
+    "asean_joined": ("Joined ASEAN", "ASEAN加盟日"),
+    "basis_doc_id": ("Basis document ID", "基本文書ID"),
+    "body": ("Body", "組織"),
+    "category": ("Category", "分類"),
+    "category_id": ("Category ID", "分類ID"),
+    "category_order": ("Category order", "分類の順序"),
+    "channel_id": ("Channel ID", "枠組みID"),
+    "city": ("City", "都市"),
+    "city_ja_source": ("Source of the Japanese city name", "都市名（日本語）の出所"),
+    "component_number": ("Component no.", "構成要素の番号"),
+    "continuity": ("New or continued", "新規・継続"),
+    "country_en_as_printed": ("Country as printed", "国名（原文表記）"),
+    "country_iso3": ("Country (ISO3)", "国（ISO3）"),
+    "date": ("Date", "日付"),
+    "date_precision": ("Precision of date", "日付の精度"),
+    "description": ("Description", "説明"),
+    "doc_id": ("Document ID", "文書ID"),
+    "duration_years": ("Duration (years)", "期間（年）"),
+    "element_id": ("Element ID", "要素ID"),
+    "element_type": ("Element type", "要素の種類"),
+    "end_date": ("End date", "終了日"),
+    "end_precision": ("Precision of end date", "終了日の精度"),
+    "event_id": ("Event ID", "事項ID"),
+    "examples": ("Examples", "例"),
+    "expansion": ("Expansion", "正式名称"),
+    "expansion_en_source": ("Source of the English expansion", "正式名称（英語）の出所"),
+    "expansion_ja_source": ("Source of the Japanese expansion", "正式名称（日本語）の出所"),
+    "field": ("Field", "分野"),
+    "first_seen": ("First occurs in", "初出の箇所"),
+    "fiscal_year": ("Fiscal year", "年度"),
+    "format": ("Format", "開催形式"),
+    "frequency": ("Frequency", "頻度"),
+    "frequency_precision": ("Precision of frequency", "頻度の精度"),
+    "funder": ("Funder", "支援主体"),
+    "group": ("Group", "グループ"),
+    "group_order": ("Group order", "グループの順序"),
+    "heading": ("Heading", "見出し"),
+    "hiroshima_element_id": ("Hiroshima AI Process element", "広島AIプロセスの要素"),
+    "initiative_id": ("Initiative ID", "取組ID"),
+    "iso2": ("ISO alpha-2", "ISO 2文字コード"),
+    "iso3": ("ISO alpha-3", "ISO 3文字コード"),
+    "item_id": ("Item ID", "項目ID"),
+    "item_order": ("Item order", "項目の順序"),
+    "item_type": ("Item type", "項目の種類"),
+    "japan_role": ("Japan's role", "日本の役割"),
+    "kind": ("Kind", "種類"),
+    "label": ("Label", "ラベル"),
+    "level": ("Level", "レベル"),
+    "list_id": ("List ID", "リストID"),
+    "list_name": ("List name", "リスト名"),
+    "list_non_exhaustive": ("List ends with etc.", "リストが「等」で終わる"),
+    "mention_id": ("Mention ID", "言及ID"),
+    "metric": ("Metric", "指標"),
+    "month": ("Month", "月"),
+    "name": ("Name", "名称"),
+    "name_ja_source": ("Source of the Japanese name", "名称（日本語）の出所"),
+    "non_exhaustive": ("Non-exhaustive (etc.)", "例示（「等」）"),
+    "note": ("Note", "注記"),
+    "number": ("No.", "番号"),
+    "number_in_pillar": ("No. in pillar", "柱内の番号"),
+    "occasion": ("Occasion", "機会"),
+    "online_wording": ("Online wording", "オンライン開催の表記"),
+    "order": ("Order", "順序"),
+    "order_in_initiative": ("Order in initiative", "取組内の順序"),
+    "organisers": ("Organisers", "主催"),
+    "outside_source": ("Outside source", "外部出典"),
+    "participants": ("Participants", "出席者"),
+    "partner": ("Partner", "パートナー"),
+    "partner_iso3": ("Partner (ISO3)", "パートナー国（ISO3）"),
+    "partner_name": ("Partner name", "パートナー国名"),
+    "phase2_note": ("Phase II note", "フェーズⅡの注記"),
+    "phase2_projects": ("Phase II projects", "フェーズⅡの件数"),
+    "phase2_source_quote": ("Phase II source wording", "フェーズⅡの原文"),
+    "phase_id": ("Phase ID", "期ID"),
+    "phase_order": ("Phase order", "期の順序"),
+    "pillar_id": ("Pillar", "柱"),
+    "place": ("Place", "場所"),
+    "place_iso3": ("Place (ISO3)", "場所（ISO3）"),
+    "project_id": ("Project no.", "案件番号"),
+    "projects": ("Projects", "件数"),
+    "proposer": ("Proposer", "提案国"),
+    "proposer_iso3": ("Proposer (ISO3)", "提案国（ISO3）"),
+    "related_dataset": ("Related table", "関連する表"),
+    "related_id": ("Related row", "関連する行"),
+    "research_id": ("Research no.", "研究番号"),
+    "section_id": ("Section of the source", "原文の箇所"),
+    "source_quote": ("Source wording", "原文"),
+    "start_date": ("Start date", "開始日"),
+    "start_precision": ("Precision of start date", "開始日の精度"),
+    "statement_id": ("Statement ID", "記述ID"),
+    "status": ("Status", "状況"),
+    "summary": ("Summary", "概要"),
+    "target_order": ("Target order", "対象の順序"),
+    "text": ("Text", "内容"),
+    "text_en_source": ("Source of the English text", "内容（英語）の出所"),
+    "text_source": ("How the text was taken", "内容の取り方"),
+    "theme_order": ("Theme order", "テーマの順序"),
+    "tile_col": ("Tile map column", "タイル地図の列"),
+    "tile_row": ("Tile map row", "タイル地図の行"),
+    "title": ("Title", "名称"),
+    "title_en_source": ("Source of the English title", "名称（英語）の出所"),
+    "total_cost_status": ("Total cost status", "総事業費の状況"),
+    "unit": ("Unit", "単位"),
+    "value": ("Value", "値"),
+    "value_status": ("Value status", "値の性格"),
+    "wording": ("Wording", "表記"),
+    "year": ("Year", "年"),
+    "year_basis": ("Where the year comes from", "年の根拠"),
+    "ordinal_id": ("Ordinal ID", "序数ID"),
+    "ordinal": ("Ordinal (the n-th)", "序数（第n）"),
+    "form": ("Form as printed", "原文の表記形式"),
+    "of": ("What it numbers", "何の序数か"),
+    "ict_fund_project_id": ("ICT Fund project", "ICT基金の案件"),
+    "source_lines": ("Lines in the source text", "原文の行"),
+    "source_slide": ("Slide", "スライド"),
+    "phase2_source_lines": ("Phase II lines in the source text", "フェーズⅡの原文の行"),
+    "name_id": ("English name ID", "英語名ID"),
+    "org_id": ("Organisation ID", "組織ID"),
+    "organisation_type": ("Kind of body", "組織の種類"),
+    "organisation_role": ("What the body does", "組織の役割"),
+    "role_id": ("Role no.", "役割番号"),
+    "name_en_source": ("Source of the English name", "名称（英語）の出所"),
+    "en_status": ("Where the English name comes from", "英語名の出所"),
+    "en_source_title": ("Title of the English name's source", "英語名の出典の題名"),
+    "en_source_publisher": ("Publisher of the English name's source", "英語名の出典の発行者"),
+    "en_source_url": ("Address of the English name's source", "英語名の出典のURL"),
+    "en_source_words": ("Words of the English name's source", "英語名の出典の文言"),
+    # the record of what happened (data/outcomes.csv)
+    "outcome_id": ("Outcome ID", "実績ID"),
+    "source_title": ("Source title", "出典の題名"),
+    "source_publisher": ("Source publisher", "出典の発行者"),
+    "source_url": ("Source address", "出典のURL"),
+    "source_date": ("Source date", "出典の日付"),
+}
+
+_LANGUAGE_SUFFIXES = {"_ja": (" (Japanese)", "（日本語）"), "_en": (" (English)", "（英語）")}
+
+
+def column_label(field: dict[str, Any]) -> str:
+    """'English / 日本語' header of a data column, from its datapackage.json field."""
+    if field.get("title") and field.get("title_ja"):
+        return f"{field['title']} / {field['title_ja']}"
+    name = field["name"]
+    suffix_en = suffix_ja = ""
+    for suffix, (en, ja) in _LANGUAGE_SUFFIXES.items():
+        if name.endswith(suffix) and name.removesuffix(suffix) in COLUMN_LABELS:
+            name, suffix_en, suffix_ja = name.removesuffix(suffix), en, ja
+    if name not in COLUMN_LABELS:
+        return field["name"]
+    en, ja = COLUMN_LABELS[name]
+    return f"{en}{suffix_en} / {ja}{suffix_ja}"

@@ -1,0 +1,108 @@
+"""Conversion: an executed notebook to the HTML readers see, the same way for every path in.
+
+The build, `python -m workplan render` and `python -m workplan html` (for a notebook executed by
+papermill) all go through `Converter.html`: code and parameter cells hidden, notes for researchers
+removed, images inline, a navigation bar to the index and the other language. What differs between
+two executions of the same inputs (execution counts, timings, papermill's metadata) is dropped first.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from ..matrix import ReportSpec
+from ..paths import LIB_DIR
+
+REMOVED_TAGS = ["notes", "parameters", "injected-parameters"]
+KEPT_NOTEBOOK_METADATA = ("kernelspec", "language_info")
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where a report's navigation points: None leaves a link out (no dead links)."""
+
+    index: str | None
+    other_language: str | None
+
+    @classmethod
+    def for_report(cls, spec: ReportSpec, site_url: str | None, in_site: bool) -> Links:
+        """Relative links inside the built site; absolute ones when the site's address is known;
+        none for a file that lives outside the site when it is not."""
+        other = "en" if spec.lang == "ja" else "ja"
+        if site_url:
+            base = site_url.rstrip("/") + "/"
+            return cls(base + "index.html", f"{base}{other}/{spec.report_id}.html")
+        if in_site:
+            return cls("../index.html", f"../{other}/{spec.report_id}.html")
+        return cls(None, None)
+
+
+def for_readers(nb: Any) -> Any:
+    """A copy without what differs between two runs of the same notebook with the same inputs."""
+    nb = copy.deepcopy(nb)
+    nb.metadata = {k: nb.metadata[k] for k in KEPT_NOTEBOOK_METADATA if k in nb.metadata}
+    for cell in nb.cells:
+        cell.metadata = {"tags": list(cell.metadata.get("tags", []))}
+        if cell.cell_type == "code":
+            cell.execution_count = None
+            for output in cell.get("outputs", []):
+                if "execution_count" in output:
+                    output["execution_count"] = None
+    return nb
+
+
+class Converter:
+    """HTML for readers. Loads nbconvert once; safe to call from several threads."""
+
+    def __init__(self) -> None:
+        from .execute import import_nbformat
+
+        import_nbformat()
+        from nbconvert import HTMLExporter
+        from traitlets.config import Config
+
+        config = Config()
+        config.TagRemovePreprocessor.enabled = True
+        config.TagRemovePreprocessor.remove_cell_tags = REMOVED_TAGS
+        config.HTMLExporter.exclude_input = True
+        config.HTMLExporter.exclude_input_prompt = True
+        config.HTMLExporter.exclude_output_prompt = True
+        config.HTMLExporter.extra_template_basedirs = [str(LIB_DIR / "templates")]
+        config.HTMLExporter.template_name = "reader"
+        # One exporter per language: <html lang> comes from the exporter's own setting.
+        self.exporters = {}
+        self.lock = threading.Lock()  # exporters are not safe to share between threads
+        for lang in ("ja", "en"):
+            config.HTMLExporter.language_code = lang
+            self.exporters[lang] = HTMLExporter(config=config.copy())
+
+    def html(self, nb: Any, spec: ReportSpec, links: Links) -> bytes:
+        from ..i18n import t
+
+        resources = {
+            "metadata": {"name": spec.title[spec.lang]},
+            "workplan": {
+                "lang": spec.lang,
+                "other_lang": "en" if spec.lang == "ja" else "ja",
+                "index": links.index,
+                "other_lang_href": links.other_language,
+                "other_lang_label": t("other_language", spec.lang),
+                "index_label": t("all_reports", spec.lang),
+                "project_label": t("site.project", spec.lang),
+            },
+        }
+        reader_nb = for_readers(nb)
+        with self.lock:
+            body, _ = self.exporters[spec.lang].from_notebook_node(reader_nb, resources=resources)
+        return body.encode("utf-8")
+
+
+def notebook_bytes(nb: Any) -> bytes:
+    from .execute import import_nbformat
+
+    nbformat = import_nbformat()
+
+    return (nbformat.writes(nb) + "\n").encode("utf-8")

@@ -1,0 +1,181 @@
+"""One report on demand, and the HTML of a notebook papermill executed — both as the build makes them.
+
+    python -m workplan render country -p country PHL -p lang ja -p as_of 2026-06-30 -o phl-ja.html
+    papermill notebooks/country.ipynb out.ipynb -p country PHL -p lang ja
+    python -m workplan html out.ipynb -o out.html
+
+`render` runs the notebook in a fresh `workplan` kernel with its parameters checked first (exit 2
+and a message naming the parameter and what is allowed), then converts it exactly as the build
+does; its navigation points to the published site when its address is known and is left out
+otherwise, so the file has no dead links wherever it travels. `html` reads which report it is from
+the notebook itself (papermill's record of its input and the parameters cells).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import (
+    DataValidationError,
+    KernelStartError,
+    OutputError,
+    ParameterError,
+    ReportExecutionError,
+)
+from ..matrix import NOTEBOOKS, ReportSpec, cell_parameters, notebook_key, notebook_parameters, report_spec
+from ..paths import DEFAULT_DATA_DIR, NOTEBOOK_DIR
+from .outputs import WRITE_ERRNOS, atomic_write
+from .run import EXIT_BAD_INPUT, EXIT_CANNOT_WRITE, EXIT_INTERRUPTED, EXIT_OK, EXIT_REPORT_FAILED
+
+
+def typed_values(pairs: list[tuple[str, str]], defaults: dict[str, Any]) -> dict[str, Any]:
+    """Command-line strings typed like the notebook's defaults (`-p pillar 2` is the integer 2)."""
+    values: dict[str, Any] = {}
+    for name, text in pairs:
+        default = defaults.get(name)
+        if isinstance(default, int) and not isinstance(default, bool):
+            try:
+                values[name] = int(text)
+            except ValueError:
+                raise ParameterError(name, text, "a whole number") from None
+        else:
+            values[name] = text
+    return values
+
+
+def locate(notebook: str) -> tuple[str, Path]:
+    """A report notebook given by path ('notebooks/country.ipynb') or name ('country')."""
+    key = notebook_key(notebook)
+    path = Path(notebook)
+    folder = path.parent if path.suffix == ".ipynb" and path.is_file() else NOTEBOOK_DIR
+    return key, folder
+
+
+def render(
+    notebook: str,
+    pairs: list[tuple[str, str]],
+    out_file: Path,
+    data_dir: Path = DEFAULT_DATA_DIR,
+    timeout: int = 300,
+) -> int:
+    try:
+        key, folder = locate(notebook)
+        defaults = notebook_parameters(folder / NOTEBOOKS[key].file)
+        spec = report_spec(key, typed_values(pairs, defaults), data_dir, folder)
+    except ParameterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from ..data import Catalog
+    from ..digest import data_digest
+    from .execute import missing_kernel
+
+    digest = data_digest(data_dir)
+    try:
+        Catalog(data_dir).load_all()
+    except DataValidationError as exc:
+        print(f"error: invalid data; nothing was rendered\n{exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    problem = missing_kernel()
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        nb, html = asyncio.run(_execute(spec, data_dir, folder, timeout, digest))
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except (ReportExecutionError, KernelStartError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REPORT_FAILED
+    from .convert import notebook_bytes
+
+    content = notebook_bytes(nb) if out_file.suffix == ".ipynb" else html
+    code = _write(out_file, content)
+    if code == EXIT_OK:
+        print(f"wrote {out_file} ({spec.key}, {spec.params_json()})")
+    return code
+
+
+async def _execute(
+    spec: ReportSpec, data_dir: Path, folder: Path, timeout: int, digest: str
+) -> tuple[Any, bytes]:
+    from .convert import Converter, Links
+    from .execute import Executor, clear_volatile_metadata, parameterised
+    from .site import site_url
+
+    executor = Executor(timeout, data_dir, warm_up=False, notebook_dir=folder, validated_digest=digest)
+    converter = asyncio.ensure_future(asyncio.to_thread(Converter))
+    try:
+        kernel = await executor.start_kernel()
+        nb = parameterised(spec)
+        await executor.execute(nb, spec.key, kernel)
+    finally:
+        await executor.stop_all()
+    clear_volatile_metadata(nb)
+    html = (await converter).html(nb, spec, Links.for_report(spec, site_url(), in_site=False))
+    return nb, html
+
+
+def report_of(nb: dict[str, Any], notebook: str | None, data_dir: Path) -> ReportSpec:
+    """Which report an executed notebook is: its notebook (given, or papermill's record of its input)
+    and the values its parameters cells set (the injected values over the defaults)."""
+    from ..matrix import tagged_source
+
+    source = notebook or nb.get("metadata", {}).get("papermill", {}).get("input_path")
+    if not source:
+        raise ParameterError(
+            "notebook", None, "the report notebook it was executed from (--notebook), e.g. country.ipynb"
+        )
+    key = notebook_key(source)
+    values: dict[str, Any] = {}
+    for tag in ("parameters", "injected-parameters"):
+        cell = tagged_source(nb, tag)
+        if cell is not None:
+            values.update(cell_parameters(cell, tag))
+    return report_spec(key, values, data_dir, NOTEBOOK_DIR)
+
+
+def html(
+    executed: Path,
+    out_file: Path,
+    notebook: str | None = None,
+    standalone: bool = False,
+    data_dir: Path = DEFAULT_DATA_DIR,
+) -> int:
+    try:
+        raw = json.loads(executed.read_text(encoding="utf-8"))
+        spec = report_of(raw, notebook, data_dir)
+    except (OSError, ValueError) as exc:
+        print(f"error: cannot read {executed}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ParameterError as exc:
+        print(f"error: {executed}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from .convert import Converter, Links
+    from .execute import import_nbformat
+    from .site import site_url
+
+    nb = import_nbformat().reads(json.dumps(raw), as_version=4)
+    links = Links.for_report(spec, site_url(), in_site=not standalone)
+    code = _write(out_file, Converter().html(nb, spec, links))
+    if code == EXIT_OK:
+        print(f"wrote {out_file} ({spec.key})")
+    return code
+
+
+def _write(path: Path, content: bytes) -> int:
+    try:
+        atomic_write(path, content)
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRNOS:
+            raise
+        print(f"error: cannot write {path}: {exc.strerror}", file=sys.stderr)
+        return EXIT_CANNOT_WRITE
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_WRITE
+    return EXIT_OK
