@@ -49,8 +49,8 @@ baseline: $(KERNEL)  ## re-execute the committed notebooks in place (nbval) and 
 bench: $(KERNEL)  ## the build against a plain papermill + nbconvert loop, and its incremental cases
 	$(BIN)/python benchmarks/bench_build.py --write-readme $(ARGS)
 
-mutation: $(STAMP)  ## mutation testing of the logic modules, one after the other (slow; not part of test): MODULES="tracker data" JOBS=1
-	$(BIN)/python tests/mutate.py $(if $(JOBS),--jobs $(JOBS)) $(MODULES)
+mutation: $(STAMP)  ## mutation testing of the logic modules, one after the other (slow; not part of test): MODULES="tracker data" JOBS=1 AGAIN=1
+	$(BIN)/python tests/mutate.py $(if $(JOBS),--jobs $(JOBS)) $(if $(AGAIN),--again) $(MODULES)
 
 lock: $(STAMP)  ## refresh requirements.lock from the current environment
 	{ echo "# Every package of the project's environment, pinned (direct pins live in pyproject.toml)."; \

@@ -2,7 +2,8 @@
 
     python tests/mutate.py                 # every module below, one after the other
     python tests/mutate.py tracker data    # some of them
-    python tests/mutate.py --jobs 1 build  # fewer parallel test processes on a shared machine
+    python tests/mutate.py --jobs 1 plan   # fewer parallel test processes on a shared machine
+    python tests/mutate.py --again tracker # only last run's survivors, against the tests as they are now
 
 mutmut changes one thing at a time in a module (a `<` into `<=`, a constant, a string, a removed
 call...) and runs the tests that reach the changed function; a mutant "survives" when they all still
@@ -64,19 +65,18 @@ class Module:
     path: str  # relative to lib/
     tests: tuple[str, ...]
     functions: tuple[str, ...] = ()  # mutmut's mangled names: x_plan, xǁCatalogǁload
+    deselect: str = ""  # a pytest -k expression of tests left out (too slow to run for every mutant)
 
 
 MODULES: dict[str, Module] = {
     "countries": Module("workplan/countries.py", ("tests/test_country_lens.py", "tests/test_analysis.py")),
     "analysis": Module("workplan/analysis.py", ("tests/test_analysis.py", "tests/test_country_lens.py")),
     "tracker": Module("workplan/tracker.py", ("tests/test_tracker.py", "tests/test_analysis.py")),
-    "data": Module("workplan/data.py", ("tests/test_data.py", "tests/test_data_errors.py")),
+    # The command-line tests start a Python process each (seconds apiece); the loader's checks are
+    # the same in this process, and the CLI's own module is not mutated.
+    "data": Module("workplan/data.py", ("tests/test_data.py", "tests/test_data_errors.py"), deselect="cli"),
     "digest": Module("workplan/digest.py", ("tests/test_build_steps.py",)),
-    "build": Module(
-        "workplan/build.py",
-        ("tests/test_build_steps.py",),
-        functions=("x_shared_digest", "x_input_hash", "x_plan"),
-    ),
+    "plan": Module("workplan/build/plan.py", ("tests/test_build_steps.py",)),
 }
 
 # mutmut's exit codes (mutmut.stats.status_by_exit_code): which count as killed.
@@ -108,7 +108,10 @@ def scratch_for(name: str, module: Module) -> Path:
         "only_mutate": [f"src/{module.path}"],
         # mutmut copies tests/ and pyproject.toml itself
         "also_copy": [e for e in top if e != "tests"] + ["conftest.py"],
-        "pytest_add_cli_args_test_selection": list(module.tests),
+        "pytest_add_cli_args_test_selection": [
+            *module.tests,
+            *(["-k", f"not ({module.deselect})"] if module.deselect else []),
+        ],
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-p", "no:xdist", "-q"],
         "process_isolation": "forkserver",
         "forkserver_warmup": "import",
@@ -156,18 +159,30 @@ def follow(command: list[str], folder: Path, env: dict[str, str], log: Path) -> 
         return process.wait()
 
 
-def run(name: str, module: Module, jobs: int) -> tuple[int, int, list[str]]:
-    folder = scratch_for(name, module)
-    env = dict(os.environ)
-    # Tests that start a Python process (the CLI, a kernel) import the mutated copy, not lib/. The folder
-    # must exist before mutmut starts: Python skips, for good, a path entry it found missing.
+def run(name: str, module: Module, jobs: int, again: bool = False) -> tuple[int, int, list[str]]:
+    """Mutate one module; with `again`, re-run only last run's survivors against the tests as they are now
+    (mutmut copies tests/ afresh; the module itself must not have changed)."""
+    folder = SCRATCH / name
     mutated = folder / "mutants" / "src"
-    mutated.mkdir(parents=True)
+    if again and not (mutated / f"{module.path}.meta").exists():
+        raise SystemExit(
+            f"--again {name}: no earlier run in {folder.relative_to(ROOT)}; run it in full first"
+        )
+    if not again:
+        folder = scratch_for(name, module)
+        # The folder must exist before mutmut starts: Python skips, for good, a path entry it found missing.
+        mutated.mkdir(parents=True)
+    env = dict(os.environ)
+    # Tests that start a Python process (the CLI, a kernel) import the mutated copy, not lib/.
     env["PYTHONPATH"] = str(mutated)
     mutmut = Path(sys.executable).with_name("mutmut")
     command = [str(mutmut), "run", "--max-children", str(jobs)]
-    if module.functions:
-        command += [f"workplan.{Path(module.path).stem}.{f}__mutmut_*" for f in module.functions]
+    if again:
+        command += sorted(key for key, code in results(folder, module).items() if code not in KILLED)
+    elif module.functions:
+        command += [
+            f"{module.path.removesuffix('.py').replace('/', '.')}.{f}__mutmut_*" for f in module.functions
+        ]
     print(f"== {name}: mutating lib/{module.path} against {', '.join(module.tests)}", flush=True)
     log = folder / "mutmut.log"
     code = follow(command, folder, env, log)
@@ -183,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("modules", nargs="*", metavar="MODULE", help=f"some of: {', '.join(MODULES)}")
     parser.add_argument("--jobs", type=int, default=2, help="test processes at once (default 2)")
+    parser.add_argument(
+        "--again", action="store_true", help="re-run only the survivors of the last run, with today's tests"
+    )
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
@@ -190,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = args.modules or list(MODULES)
     scores = {}
     for name in chosen:
-        scores[name] = run(name, MODULES[name], args.jobs)
+        scores[name] = run(name, MODULES[name], args.jobs, again=args.again)
     print("\nmodule      killed/total  score")
     below = []
     for name, (killed, total, survivors) in scores.items():

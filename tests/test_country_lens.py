@@ -227,3 +227,14 @@ def test_engagement_counts_are_the_ones_counted_by_hand_from_the_source():
     assert got == BY_HAND
     assert list(matrix.index) == ["IDN", "MYS", "PHL", "SGP", "THA", "BRN", "VNM", "LAO", "MMR", "KHM", "TLS"]
     assert isinstance(ENGAGEMENT["year"].dtype, pd.Int64Dtype)
+
+
+def test_reading_the_member_list_is_recorded_for_the_build(monkeypatch):
+    """A report that only checks its country parameter still depends on countries.csv: the build must
+    see the read to rebuild it when the file changes."""
+    from workplan import digest
+    from workplan.countries import country_rows
+
+    monkeypatch.setattr(digest, "READS", set())
+    country_rows()
+    assert digest.READS == {"countries.csv"}

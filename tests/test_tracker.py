@@ -41,14 +41,14 @@ def test_period_of_a_partial_date(date, precision, first, after):
 def test_period_refuses_an_unknown_precision_and_a_missing_date():
     with pytest.raises(ValueError, match="expected one of day, month, year"):
         period("2026-03-01", "week")
-    with pytest.raises(ValueError, match="missing"):
+    with pytest.raises(ValueError, match="^a period needs a date, got a missing value$"):
         period(pd.NaT, "month")
 
 
 def test_span_refuses_an_end_before_its_start_and_an_end_without_precision():
     with pytest.raises(ValueError, match="must not come before"):
         span("2027-06-01", "month", "2027-04-01", "month")
-    with pytest.raises(ValueError, match="precision"):
+    with pytest.raises(ValueError, match="^an end date needs its precision$"):
         span("2027-06-01", "month", "2027-08-01", None)
 
 
@@ -489,6 +489,8 @@ BY_HAND_ITEMS = {
         "dataset": "events",
         "key": "cyber_policy_meeting_18",
         "kind": "meeting",
+        "title_ja": "第18回日ASEAN政策会議",
+        "title_en": "18th ASEAN-Japan Cybersecurity Policy Meeting",
         "pillar_id": 2,
         "initiative_id": "2.2",
         "date": "2025-10-01",
@@ -519,6 +521,8 @@ BY_HAND_ITEMS = {
         "key": "1.1-3",
         "kind": "action",
         "title_ja": "ASEAN諸国の文化、言語等に関する多様性に配慮したAIの開発・安全性に関する協力を実施",
+        "title_en": "Cooperate on the development and safety of AI that takes account of the diversity of "
+        "ASEAN Member States, including in culture and language.",
         "pillar_id": 1,
         "initiative_id": "1.1",
         "date": "2026-01-01",
@@ -602,6 +606,8 @@ BY_HAND_ITEMS = {
         "key": "2",
         "kind": "approval",
         "title_ja": "日ASEAN ICT基金による承認：ASEANで自動運転を実現するための国境を越えたデータ流通プロジェクト",
+        "title_en": "Approved for the Japan-ASEAN ICT Fund: "
+        "Cross-border data flow project for realising autonomous driving in ASEAN",
         "pillar_id": 4,
         "initiative_id": "4.1",
         "date": "2023-01-01",
@@ -617,6 +623,8 @@ BY_HAND_ITEMS = {
         "key": "2",
         "kind": "activity",
         "title_ja": "島嶼・山間部での強靱な情報通信網の構築及び遠隔周産期医療に関する国際共同研究",
+        "title_en": "International joint research on building resilient information and communications "
+        "networks in island and mountain areas and on remote perinatal care",
         "pillar_id": 3,
         "initiative_id": "3.2",
         "date": "2026-01-01",
@@ -708,6 +716,29 @@ def test_the_tracker_reads_the_data_folder_it_is_given(tmp_path):
     assert tracker.status("2026-11-27").set_index("item_id").loc["ivo_forums:2026", "status"] == "in_period"
 
 
+def test_an_event_given_an_end_carries_it_and_is_no_longer_open_ended(tmp_path):
+    """No event of the plan has an end today; one given an end in a copy of data/ (the MIC contributions
+    ending in 2009, a year their quote gives, so the copy stays valid) is a closed span to the end of it."""
+    import shutil
+
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy)
+    events = copy / "events.csv"
+    text = events.read_text(encoding="utf-8")
+    row = "mic_ict_fund_annual_contributions,2009-01-01,year,,,"
+    assert row in text
+    events.write_text(text.replace(row, "mic_ict_fund_annual_contributions,2009-01-01,year,2009-01-01,year,"))
+    catalog = Catalog(copy)
+    item = tracker.dated_items(catalog).set_index("item_id").loc["mic_ict_fund_annual_contributions"]
+    assert (item["end_date"], item["end_precision"], item["open_ended"]) == (
+        pd.Timestamp("2009-01-01"),
+        "year",
+        False,
+    )
+    on = tracker.status("2026-11-27", outcomes=NO_OUTCOMES, catalog=catalog).set_index("item_id")
+    assert on.loc["mic_ict_fund_annual_contributions", "period_end"] == pd.Timestamp("2010-01-01")
+
+
 def test_two_owners_giving_the_same_item_id_are_refused_naming_it(monkeypatch, tables):
     monkeypatch.setitem(tracker.OWNERS, "events_again", tracker.OWNERS["events"])
     with pytest.raises(ValueError) as info:
@@ -729,11 +760,16 @@ def test_an_outcome_shows_its_publisher_and_notes_in_both_languages():
 
 
 def test_an_outcome_with_a_status_outside_the_vocabulary_is_refused_naming_both():
-    outcomes = pd.DataFrame([_outcome("x", "finished", "2026-03-01", "2026-03-02")])
+    outcomes = pd.DataFrame(
+        [
+            _outcome("x", "finished", "2026-03-01", "2026-03-02"),
+            _outcome("y", "done", "2026-03-01", "2026-03-02", item_id="ivo_forums:2026"),
+        ]
+    )
     with pytest.raises(ValueError) as info:
         tracker.status("2026-11-27", outcomes=outcomes)
     assert str(info.value) == (
-        "outcome status(es) finished: expected one of upcoming, in_period, overdue, held, completed, "
+        "outcome status(es) done, finished: expected one of upcoming, in_period, overdue, held, completed, "
         "in_progress, postponed, changed, cancelled"
     )
 
