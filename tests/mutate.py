@@ -81,26 +81,46 @@ MODULES: dict[str, Module] = {
 
 # mutmut's exit codes (mutmut.stats.status_by_exit_code): which count as killed.
 SPINNER = "".join(chr(c) for c in range(0x2800, 0x2900))  # mutmut's progress glyphs
-KILLED = {1, 3, -24, 24, 152, 255, 36}  # a failing test, an internal pytest error, a timeout
-SURVIVED = {0}
+# Killed: a failing test (1), an internal pytest error (3), or 255, which mutmut files under "timeout"
+# but which its fork server gives when the test run raised: pytest's usage error (4) when a mutant
+# breaks the import of a test module (module-level tables), so its tests cannot run at all.
+KILLED = {1, 3, 255}
+# A timeout (mutmut stops a mutant after 15 x (its tests' time + the constant below) seconds) is most
+# often a busy machine, not a mutant that loops: it is not counted as killed, and --again runs it again.
+TIMED_OUT = {-24, 24, 152, 36}
+TIMEOUT_CONSTANT = 20.0  # seconds: the tests' recorded time leaves out module fixtures (notebook runs)
 
 
-def scratch_for(name: str, module: Module) -> Path:
-    """A fresh .mutation/<name>/ with src -> lib and the project's other top-level entries linked."""
+def scratch_for(name: str, module: Module, again: bool = False) -> Path:
+    """A fresh .mutation/<name>/ with src -> lib and the project's other top-level entries linked;
+    with `again`, the folder of the last run with its settings rewritten."""
     folder = SCRATCH / name
+    if again:
+        write_settings(folder, module, linked_entries())
+        return folder
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    tracked = subprocess.run(
-        ["git", "ls-files"], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout.split()
-    # Everything tracked at the top but the library (src), the settings (written below) and reports/ (built).
-    top = sorted({p.split("/")[0] for p in tracked} - {"lib", "pyproject.toml", ".gitignore", "reports"})
+    top = linked_entries()
     for entry in top:
         (folder / entry).symlink_to(ROOT / entry)
     (folder / "src").symlink_to(ROOT / "lib")
-    shutil.copy(ROOT / "tests" / "mutation_conftest.py", folder / "conftest.py")
     (SCRATCH / ".gitignore").write_text("*\n", encoding="utf-8")
+    write_settings(folder, module, top)
+    return folder
+
+
+def linked_entries() -> list[str]:
+    """Everything tracked at the top but the library (src), the settings and reports/ (built)."""
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.split()
+    return sorted({p.split("/")[0] for p in tracked} - {"lib", "pyproject.toml", ".gitignore", "reports"})
+
+
+def write_settings(folder: Path, module: Module, top: list[str]) -> None:
+    """mutmut's settings (a copy of pyproject.toml with [tool.mutmut]), its preload list and conftest."""
+    shutil.copy(ROOT / "tests" / "mutation_conftest.py", folder / "conftest.py")
     preload = folder / "preload.txt"
     preload.write_text("\n".join(PRELOAD) + "\n", encoding="utf-8")
     settings = {
@@ -117,11 +137,11 @@ def scratch_for(name: str, module: Module) -> Path:
         "forkserver_warmup": "import",
         "preload_modules_file": str(preload),
         "use_git_change_detection": False,
+        "timeout_constant": TIMEOUT_CONSTANT,
     }
     lines = ["", "[tool.mutmut]"] + [f"{key} = {json.dumps(value)}" for key, value in settings.items()]
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     (folder / "pyproject.toml").write_text(text + "\n".join(lines) + "\n", encoding="utf-8")
-    return folder
 
 
 def results(folder: Path, module: Module) -> dict[str, int]:
@@ -168,10 +188,9 @@ def run(name: str, module: Module, jobs: int, again: bool = False) -> tuple[int,
         raise SystemExit(
             f"--again {name}: no earlier run in {folder.relative_to(ROOT)}; run it in full first"
         )
-    if not again:
-        folder = scratch_for(name, module)
-        # The folder must exist before mutmut starts: Python skips, for good, a path entry it found missing.
-        mutated.mkdir(parents=True)
+    scratch_for(name, module, again=again)
+    # The folder must exist before mutmut starts: Python skips, for good, a path entry it found missing.
+    mutated.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     # Tests that start a Python process (the CLI, a kernel) import the mutated copy, not lib/.
     env["PYTHONPATH"] = str(mutated)
@@ -190,7 +209,11 @@ def run(name: str, module: Module, jobs: int, again: bool = False) -> tuple[int,
         raise SystemExit(f"mutmut stopped for {name} (exit {code}); its output is in {log.relative_to(ROOT)}")
     codes = results(folder, module)
     killed = sum(code in KILLED for code in codes.values())
-    survivors = sorted(key for key, code in codes.items() if code not in KILLED)
+    survivors = sorted(
+        f"{key} (timed out)" if code in TIMED_OUT else key
+        for key, code in codes.items()
+        if code not in KILLED
+    )
     return killed, len(codes), survivors
 
 
