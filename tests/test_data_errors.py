@@ -956,8 +956,9 @@ def test_a_table_that_cannot_be_read_names_its_dataset_file_and_why(data_copy):
 
 
 def test_every_malformed_line_range_of_a_table_is_reported_at_once(data_copy):
-    first = _edit_row(data_copy, "statements", "ajccbc_heading", source_lines="L12-")
-    second = _edit_row(data_copy, "statements", "basis_heading", source_lines="l12")
+    # well-formed, so the pattern lets them through, but past the end of the source and backwards
+    first = _edit_row(data_copy, "statements", "ajccbc_heading", source_lines="L9999")
+    second = _edit_row(data_copy, "statements", "basis_heading", source_lines="L30-L20")
     exc = load_error(data_copy, "statements")
     rows = sorted(p.row for p in exc.problems if p.column == "source_lines")
     assert rows == sorted([first, second]), exc.problems
