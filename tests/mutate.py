@@ -131,6 +131,9 @@ def scratch_for(name: str, module: Module, again: bool = False) -> Path:
     folder = SCRATCH / name
     if again:
         write_settings(folder, module, linked_entries())
+        # Which tests reach which function is recorded afresh: mutmut would add new tests only, and
+        # would keep an edited test mapped as it was.
+        (folder / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
         return folder
     if folder.exists():
         shutil.rmtree(folder)
