@@ -12,7 +12,7 @@ INSTALL_KERNEL := $(BIN)/python -m ipykernel install --sys-prefix --name workpla
 USER_ID ?= $(shell id -u)
 LAB_ROOT := $(if $(filter 0,$(USER_ID)),--allow-root,)
 
-.PHONY: reports test lab lint check baseline bench lock clean
+.PHONY: reports test lab lint check baseline bench mutation lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -49,10 +49,13 @@ baseline: $(KERNEL)  ## re-execute the committed notebooks in place (nbval) and 
 bench: $(KERNEL)  ## the build against a plain papermill + nbconvert loop, and its incremental cases
 	$(BIN)/python benchmarks/bench_build.py --write-readme $(ARGS)
 
+mutation: $(STAMP)  ## mutation testing of the logic modules, one after the other (slow; not part of test): MODULES="tracker data" JOBS=1 AGAIN=1
+	$(BIN)/python tests/mutate.py $(if $(JOBS),--jobs $(JOBS)) $(if $(AGAIN),--again) $(MODULES)
+
 lock: $(STAMP)  ## refresh requirements.lock from the current environment
 	{ echo "# Every package of the project's environment, pinned (direct pins live in pyproject.toml)."; \
 	  echo "# Regenerate with: make lock"; \
 	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^workplan'; } > requirements.lock
 
 clean:
-	rm -rf $(VENV) reports/*/ reports/index.html reports/manifest.json
+	rm -rf $(VENV) .mutation reports/*/ reports/index.html reports/manifest.json

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -142,7 +146,60 @@ def test_khm_report_lists_its_engagements_with_quotes():
 def test_unknown_countries_are_refused_naming_the_allowed_codes(value):
     with pytest.raises(ParameterError) as info:
         resolve_country(value)
-    assert "KHM (Cambodia)" in str(info.value) and "TLS (Timor-Leste)" in str(info.value)
+    assert (info.value.name, info.value.value) == ("country", value)
+    assert info.value.allowed == (
+        "an ASEAN member as ISO alpha-3, alpha-2 or English name: IDN (Indonesia), MYS (Malaysia), "
+        "PHL (Philippines), SGP (Singapore), THA (Thailand), BRN (Brunei Darussalam), VNM (Viet Nam), "
+        "LAO (Lao PDR), MMR (Myanmar), KHM (Cambodia), TLS (Timor-Leste)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "iso3"),
+    [
+        ("khm", "KHM"),
+        (" KH ", "KHM"),
+        ("cambodia", "KHM"),
+        ("Viet Nam", "VNM"),
+        ("tl", "TLS"),
+        ("MMR", "MMR"),
+    ],
+)
+def test_a_member_is_found_by_any_of_its_codes_or_its_english_name(value, iso3):
+    assert resolve_country(value) == iso3
+
+
+def test_members_on_a_date_keep_the_member_lists_columns_and_order():
+    members = members_on("1990-01-01")
+    assert members["iso3"].tolist() == [
+        "IDN",
+        "MYS",
+        "PHL",
+        "SGP",
+        "THA",
+        "BRN",
+    ]  # the five founders, Brunei 1984
+    assert list(members.columns) == list(workplan.load("countries").columns)
+    assert members.index.tolist() == list(range(6))
+
+
+def test_members_on_a_date_from_a_member_list_of_ones_own():
+    """A notebook may pass the member list it already holds (as recorded on another date)."""
+    mine = workplan.load("countries").iloc[[10, 9, 0]]  # TLS, KHM, IDN
+    assert members_on("2026-01-31", mine)["iso3"].tolist() == ["TLS", "KHM", "IDN"]
+    assert members_on("1999-04-30", mine)["iso3"].tolist() == ["KHM", "IDN"]  # the day Cambodia joined
+
+
+def test_the_member_list_reads_the_same_whatever_the_locales_encoding():
+    """countries.csv is UTF-8: a machine whose default encoding is not (Windows' cp1252 or cp932, a bare
+    C locale) reads the same Japanese names."""
+    code = "import json; from workplan.countries import country_rows; print(json.dumps([r['name_ja'] for r in country_rows()]))"
+    env = dict(os.environ, LC_ALL="C", LANG="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == workplan.load("countries")["name_ja"].tolist()
+    ascii_only = [sys.executable, "-c", "import locale; print(locale.getpreferredencoding(False))"]
+    assert subprocess.run(ascii_only, env=env, capture_output=True, text=True).stdout.strip() != "UTF-8"
 
 
 # Rows naming each member, counted by hand from the source: forum hosts (開催地, L286-L292: ten in
@@ -170,3 +227,14 @@ def test_engagement_counts_are_the_ones_counted_by_hand_from_the_source():
     assert got == BY_HAND
     assert list(matrix.index) == ["IDN", "MYS", "PHL", "SGP", "THA", "BRN", "VNM", "LAO", "MMR", "KHM", "TLS"]
     assert isinstance(ENGAGEMENT["year"].dtype, pd.Int64Dtype)
+
+
+def test_reading_the_member_list_is_recorded_for_the_build(monkeypatch):
+    """A report that only checks its country parameter still depends on countries.csv: the build must
+    see the read to rebuild it when the file changes."""
+    from workplan import digest
+    from workplan.countries import country_rows
+
+    monkeypatch.setattr(digest, "READS", set())
+    country_rows()
+    assert sorted(digest.READS) == ["countries.csv"]

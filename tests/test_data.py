@@ -401,6 +401,7 @@ def test_search_rows_say_where_their_words_are():
         key = as_list(RESOURCES[row.dataset]["schema"]["primaryKey"])
         stored = lines[lines[key].agg("/".join, axis=1) == row.key].iloc[0]
         assert row.source_lines == stored["source_lines"] and row.source_quote == stored["source_quote"]
+        assert stored[row.column] == row.text  # the column named is the one whose text is shown
         first, last = _lines_of(row.source_lines)
         assert flat(row.source_quote) in flat("".join(RAW_LINES[first - 1 : last]))
 

@@ -940,3 +940,25 @@ def test_cli_search_finds_the_same_rows_in_either_language():
     )
     assert english.stderr.strip().endswith("row(s) mention 'Open RAN'")
     assert len(english.stdout.splitlines()) == len(set(english.stdout.splitlines()))  # each row once
+
+
+def test_a_table_that_cannot_be_read_names_its_dataset_file_and_why(data_copy):
+    path = data_copy / "ivo_forums.csv"
+    path.unlink()
+    exc = load_error(data_copy, "ivo_forums")
+    (problem,) = exc.problems
+    assert (problem.dataset, problem.expected) == (
+        "ivo_forums",
+        "a readable file (No such file or directory)",
+    )
+    assert problem.file.endswith("ivo_forums.csv")
+    assert "dataset 'ivo_forums'" in str(exc)
+
+
+def test_every_malformed_line_range_of_a_table_is_reported_at_once(data_copy):
+    # well-formed, so the pattern lets them through, but past the end of the source and backwards
+    first = _edit_row(data_copy, "statements", "ajccbc_heading", source_lines="L9999")
+    second = _edit_row(data_copy, "statements", "basis_heading", source_lines="L30-L20")
+    exc = load_error(data_copy, "statements")
+    rows = sorted(p.row for p in exc.problems if p.column == "source_lines")
+    assert rows == sorted([first, second]), exc.problems
