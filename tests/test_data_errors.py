@@ -69,10 +69,16 @@ SAMPLE_OUTCOMES = [
         "status": "held",
         "date": "2026-11-01",
         "date_precision": "month",
+        "end_date": "",
+        "source_lang": "en",
+        "source_title_other": "",
+        "source_publisher_other": "",
+        "archive_url": "",
         "source_title": "Sample report of a forum",
         "source_publisher": "Sample publisher",
         "source_url": "https://example.org/forum",
         "source_date": "2026-11-30",
+        "source_date_basis": "page",
         "source_quote": "The forum was held.",
         "note_ja": "",
         "note_en": "Test fixture.",
@@ -83,10 +89,16 @@ SAMPLE_OUTCOMES = [
         "status": "in_progress",
         "date": "2026-02-01",
         "date_precision": "month",
+        "end_date": "",
+        "source_lang": "en",
+        "source_title_other": "",
+        "source_publisher_other": "",
+        "archive_url": "",
         "source_title": "Sample progress note",
         "source_publisher": "Sample publisher",
         "source_url": "http://example.org/progress",
         "source_date": "2026-02-15",
+        "source_date_basis": "page",
         "source_quote": "Work has started.",
         "note_ja": "テスト用",
         "note_en": "Test fixture.",
@@ -97,10 +109,16 @@ SAMPLE_OUTCOMES = [
         "status": "changed",
         "date": "2026-01-01",
         "date_precision": "year",
+        "end_date": "",
+        "source_lang": "ja",
+        "source_title_other": "",
+        "source_publisher_other": "",
+        "archive_url": "",
         "source_title": "Sample announcement",
         "source_publisher": "Sample publisher",
         "source_url": "https://example.org/support?id=1",
         "source_date": "2026-06-30",
+        "source_date_basis": "address",
         "source_quote": "The support will start later.",
         "note_ja": "",
         "note_en": "Test fixture.",
@@ -108,12 +126,48 @@ SAMPLE_OUTCOMES = [
 ]
 
 
+# Valid searches of the tests' own, for the same reason (the real file may hold few rows or none).
+SAMPLE_CHECKS = [
+    {
+        "check_id": "sample_check_forum",
+        "item_id": "ivo_forums:2026",
+        "checked_on": "2026-12-01",
+        "searched_where": "example.org",
+        "query": "ASEAN IVOフォーラム2026",
+        "result": "found",
+        "outcome_id": "sample_forum_held",
+        "note_en": "Test fixture.",
+    },
+    {
+        "check_id": "sample_check_action",
+        "item_id": "1.1-3",
+        "checked_on": "2026-12-01",
+        "searched_where": "example.org",
+        "query": "AI安全性 ASEAN; AI safety ASEAN",
+        "result": "nothing_found",
+        "outcome_id": "",
+        "note_en": "",
+    },
+    {
+        "check_id": "sample_check_support",
+        "item_id": "ajccbc_support:next",
+        "checked_on": "2026-07-01",
+        "searched_where": "example.org",
+        "query": "AJCCBC 次期支援",
+        "result": "found",
+        "outcome_id": "sample_support_changed",
+        "note_en": "",
+    },
+]
+
+
 def add_sample_outcomes(data_dir: Path) -> None:
-    """Append SAMPLE_OUTCOMES to the copy's outcomes.csv (the real file may hold few rows or none)."""
-    path = data_dir / file_name("outcomes")
-    rows = read_rows(path)
-    rows += [[sample[c] for c in rows[0]] for sample in SAMPLE_OUTCOMES]
-    write_rows(path, rows)
+    """Append SAMPLE_OUTCOMES and SAMPLE_CHECKS to the copy's outcomes.csv and outcome_checks.csv."""
+    for name, samples in (("outcomes", SAMPLE_OUTCOMES), ("outcome_checks", SAMPLE_CHECKS)):
+        path = data_dir / file_name(name)
+        rows = read_rows(path)
+        rows += [[sample[c] for c in rows[0]] for sample in samples]
+        write_rows(path, rows)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ table: foreign keys and the totals the source states.
 
 from __future__ import annotations
 
-import calendar
 import csv
 import io
 import json
@@ -22,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from . import checks
+from .checks import parse_lines, strip_whitespace
 from .digest import VALIDATED_ENV, data_digest, record_read
 from .errors import DataValidationError, Problem, UnknownDatasetError
 from .paths import DEFAULT_DATA_DIR, PROJECT_ROOT
@@ -92,7 +93,7 @@ class Resource:
     primary_key: tuple[str, ...]
     foreign_keys: tuple[dict[str, Any], ...]
     stated_totals: tuple[dict[str, Any], ...]
-    item_reference: str | None = None  # a column holding item ids of workplan.tracker.dated_items()
+    item_references: tuple[str, ...] = ()  # columns holding item ids of workplan.tracker.dated_items()
     date_not_after: tuple[dict[str, str], ...] = ()  # {field, precision, not_after}: a date before another
     quotes: str = "plan"  # whose words source_quote holds: the plan's ("plan") or an outside source's
     quote_numbers: tuple[tuple[str, dict[str, Any]], ...] = ()  # (column, x-quote-number) pairs
@@ -113,7 +114,7 @@ class Resource:
             primary_key=tuple([pk] if isinstance(pk, str) else pk),
             foreign_keys=tuple(schema.get("foreignKeys", [])),
             stated_totals=tuple(d.get("x-stated-totals", [])),
-            item_reference=d.get("x-dated-item-reference"),
+            item_references=tuple(_as_list(d.get("x-dated-item-reference", []))),
             date_not_after=tuple(d.get("x-date-not-after", [])),
             quotes=d.get("x-source-quote", "plan"),
             quote_numbers=tuple(
@@ -126,6 +127,10 @@ class Resource:
     @property
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def _expected(field: Field) -> str:
@@ -150,11 +155,11 @@ def _pandera_schema(resource: Resource) -> pa.DataFrameSchema:
 
     columns = {}
     for f in resource.fields:
-        checks = []
+        cell_checks = []
         if f.type in TYPE_PATTERNS:
-            checks.append(pa.Check.str_matches(rf"(?:{TYPE_PATTERNS[f.type][0]})\Z", error=_expected(f)))
+            cell_checks.append(pa.Check.str_matches(rf"(?:{TYPE_PATTERNS[f.type][0]})\Z", error=_expected(f)))
         if f.type == "date":
-            checks.append(
+            cell_checks.append(
                 pa.Check(
                     lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna(),
                     element_wise=False,
@@ -162,19 +167,24 @@ def _pandera_schema(resource: Resource) -> pa.DataFrameSchema:
                 )
             )
         if f.enum is not None:
-            checks.append(pa.Check.isin(list(f.enum), error=_expected(f)))
+            cell_checks.append(pa.Check.isin(list(f.enum), error=_expected(f)))
         if f.pattern:
-            checks.append(pa.Check.str_matches(rf"(?:{f.pattern})\Z", error=_expected(f)))
+            cell_checks.append(pa.Check.str_matches(rf"(?:{f.pattern})\Z", error=_expected(f)))
         if f.minimum is not None:
-            checks.append(
+            cell_checks.append(
                 pa.Check(lambda s, m=f.minimum: pd.to_numeric(s, errors="coerce") >= m, error=_expected(f))
             )
         if f.maximum is not None:
-            checks.append(
+            cell_checks.append(
                 pa.Check(lambda s, m=f.maximum: pd.to_numeric(s, errors="coerce") <= m, error=_expected(f))
             )
         columns[f.name] = pa.Column(
-            "string", checks=checks, nullable=not f.required, unique=f.unique, coerce=False, required=True
+            "string",
+            checks=cell_checks,
+            nullable=not f.required,
+            unique=f.unique,
+            coerce=False,
+            required=True,
         )
     return pa.DataFrameSchema(
         columns,
@@ -211,10 +221,6 @@ class Source:
             owner.extend([number] * len(part))
         self.flat = "".join(flat)
         self.owner = owner  # the line of each character of `flat`
-        starts = [0]
-        for part in flat:
-            starts.append(starts[-1] + len(part))
-        self._starts = starts  # position in `flat` where each line begins (0-based line index)
 
     def section_of(self, line: int) -> Section | None:
         return next((s for s in self.sections if s.first_line <= line <= s.last_line), None)
@@ -228,25 +234,6 @@ class Source:
             (self.owner[m.start()], self.owner[m.start() + len(needle) - 1], m.start())
             for m in re.finditer(re.escape(needle), self.flat)
         ]
-
-    def flat_lines(self, first: int, last: int) -> str:
-        """Lines first..last (1-based, inclusive) with all whitespace removed."""
-        return self.flat[self._starts[first - 1] : self._starts[last]]
-
-    def position_of_line(self, line: int) -> int:
-        return self._starts[line - 1]
-
-
-LINES_PATTERN = re.compile(r"L([1-9][0-9]*)(?:-L([1-9][0-9]*))?")
-
-
-def parse_lines(value: str) -> tuple[int, int] | None:
-    """'L12' -> (12, 12); 'L12-L14' -> (12, 14); anything else None."""
-    m = LINES_PATTERN.fullmatch(value)
-    if m is None:
-        return None
-    first = int(m.group(1))
-    return first, int(m.group(2) or first)
 
 
 SAVE_AS_UTF8 = "in Excel: File › Save As › 'CSV UTF-8 (Comma delimited) (*.csv)'"
@@ -344,13 +331,16 @@ class Catalog:
         if name not in self._tables:
             resource = self.resource(name)
             table = self._read_and_check(resource)
-            self._check_foreign_keys(resource, table)
-            self._check_locations(resource, table)
-            self._check_quoted_numbers(resource, table)
-            self._check_date_order(resource, table)
-            self._check_item_references(resource, table)
+            for check in checks.TABLE_CHECKS:
+                problems = check(self, resource, table)
+                if problems:
+                    raise DataValidationError(problems)
             self._tables[name] = table
-            self._check_stated_totals(resource, table)
+            for check in checks.STATED_TOTALS:
+                problems = check(self, resource, table)
+                if problems:
+                    self._tables.pop(name, None)
+                    raise DataValidationError(problems)
         return self._tables[name].copy()
 
     def load_all(self) -> dict[str, pd.DataFrame]:
@@ -365,16 +355,9 @@ class Catalog:
             raise DataValidationError(problems)
         return {name: self.load(name) for name in self.names()}
 
-    def _display_path(self, resource: Resource) -> str:
-        path = self.data_dir / resource.path
-        try:
-            return str(path.relative_to(PROJECT_ROOT))
-        except ValueError:
-            return str(path)
-
     def _read_rows(self, resource: Resource) -> tuple[list[list[str]], list[int]]:
         """Parse the CSV strictly: UTF-8, the declared header, the same number of fields on every row."""
-        file = self._display_path(resource)
+        file = self.display_path(resource)
         path = self.data_dir / resource.path
         try:
             raw = path.read_bytes()
@@ -442,7 +425,7 @@ class Catalog:
     def _read_and_check(self, resource: Resource) -> pd.DataFrame:
         rows, lines = self._read_rows(resource)
         self._lines[resource.name] = lines
-        file = self._display_path(resource)
+        file = self.display_path(resource)
         raw = pd.DataFrame(rows, columns=resource.field_names, dtype="string")
         raw = raw.replace("", pd.NA)
         if not self.validated_by_build:
@@ -514,104 +497,30 @@ class Catalog:
                 out[f.name] = col
         return pd.DataFrame(out)
 
-    # --- checks across tables -------------------------------------------------------------------
-    def _check_foreign_keys(self, resource: Resource, table: pd.DataFrame) -> None:
-        file = self._display_path(resource)
-        problems = []
-        for fk in resource.foreign_keys:
-            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-            ref = fk["reference"]
-            ref_name = ref.get("resource") or resource.name
-            ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-            target = table if ref_name == resource.name else self.load(ref_name)
-            known = {
-                tuple(str(v) for v in row) for row in target[ref_fields].dropna().itertuples(index=False)
-            }
-            for i, row in enumerate(table[fields].itertuples(index=False)):
-                if any(pd.isna(v) for v in row):
-                    continue
-                if tuple(str(v) for v in row) not in known:
-                    problems.append(
-                        Problem(
-                            resource.name,
-                            file,
-                            f"a value of {ref_name}.{', '.join(ref_fields)}",
-                            row=i + 1,
-                            line=self._lines[resource.name][i],
-                            column=", ".join(fields),
-                            found=", ".join(str(v) for v in row),
-                        )
-                    )
-        if problems:
-            raise DataValidationError(problems)
+    # --- what the checks (workplan.checks) use -------------------------------------------------------
+    @property
+    def row_lines(self) -> dict[str, list[int]]:
+        """The file line of each data row of each loaded table, for messages."""
+        return self._lines
 
-    def _problem(self, resource: Resource, i: Any, column: str, expected: str, found: Any) -> Problem:
+    def display_path(self, resource: Resource) -> str:
+        path = self.data_dir / resource.path
+        try:
+            return str(path.relative_to(PROJECT_ROOT))
+        except ValueError:
+            return str(path)
+
+    def problem(self, resource: Resource, i: Any, column: str, expected: str, found: Any) -> Problem:
+        """A problem of row i (0-based) of a loaded table, naming its file line and column."""
         return Problem(
             resource.name,
-            self._display_path(resource),
+            self.display_path(resource),
             expected,
             row=int(i) + 1,
             line=self._lines[resource.name][int(i)],
             column=column,
             found=None if found is None or (not isinstance(found, str) and pd.isna(found)) else str(found),
         )
-
-    def _check_locations(self, resource: Resource, table: pd.DataFrame) -> None:
-        """source_lines give where the quote is: within one section, starting on the first line given and
-        ending on the last; source_slide is the number that section prints (x-locates, x-slide-of)."""
-        if not resource.locates:
-            return
-        source = self.source
-        raw = self.descriptor["sources"][0]["path"]
-        problems = []
-        for lines_column, quote_column in resource.locates:
-            for i, row in table.iterrows():
-                quote, where = row[quote_column], row[lines_column]
-                if pd.isna(quote) != pd.isna(where):
-                    expected = f"a line range exactly when {quote_column} is filled"
-                    problems.append(self._problem(resource, i, lines_column, expected, where))
-                    continue
-                if pd.isna(quote):
-                    continue
-                at = sorted({f"L{a}" if a == b else f"L{a}-L{b}" for a, b, _ in source.occurrences(quote)})
-                at_text = f"its words are at {', '.join(at)}" if at else f"its words are nowhere in {raw}"
-                span = parse_lines(str(where))
-                if span is None or span[1] > len(source.lines) or span[0] > span[1]:
-                    expected = f"lines L<first>-L<last> of {raw} ({len(source.lines)} lines): {at_text}"
-                    problems.append(self._problem(resource, i, lines_column, expected, where))
-                    continue
-                first, last = span
-                sections = {source.section_of(first), source.section_of(last)}
-                if len(sections) != 1 or None in sections:
-                    expected = (
-                        f"lines within one section of the source (a quote comes from one place): {at_text}"
-                    )
-                    problems.append(self._problem(resource, i, lines_column, expected, where))
-                    continue
-                found = [(a, b) for a, b, _ in source.occurrences(quote) if (a, b) == (first, last)]
-                if not found:
-                    expected = f"the lines holding {quote_column}, its first and last line: {at_text}"
-                    problems.append(self._problem(resource, i, lines_column, expected, where))
-        for slide_column, lines_column in resource.slides:
-            for i, row in table.iterrows():
-                span = parse_lines(str(row[lines_column])) if not pd.isna(row[lines_column]) else None
-                section = source.section_of(span[0]) if span else None
-                printed = section.slide if section else None
-                value = row[slide_column]
-                stated = None if pd.isna(value) else int(value)
-                if stated != printed:
-                    expected = (
-                        f"{printed}, the number printed on the slide of {row[lines_column]}"
-                        if printed is not None
-                        else f"empty: the slide of {row[lines_column]} prints no number"
-                    )
-                    problems.append(self._problem(resource, i, slide_column, expected, value))
-        if problems:
-            raise DataValidationError(problems)
-
-    @cached_property
-    def _number_kinds(self) -> dict[str, Any]:
-        return self.descriptor.get("x-quote-numbers", {}).get("kinds", {})
 
     @cached_property
     def plan_year(self) -> int:
@@ -627,182 +536,6 @@ class Catalog:
                 [Problem("datapackage", DESCRIPTOR, expected, found=str(declared["year"]))]
             )
         return int(declared["year"])
-
-    def _quoted_values(self, kind: str, quote: str, lines: str | None) -> set[Any]:
-        """The numbers of `kind` the quote gives: numbers, or (year, month, day) tuples for dates."""
-        spec = self._number_kinds[kind]
-        flat = strip_whitespace(quote)
-        found: set[Any] = set()
-        for pattern in spec["patterns"]:
-            for m in re.finditer(pattern, flat):
-                groups = m.groupdict()
-                if kind != "date":
-                    value = int(groups["n"]) * spec.get("multiplier", 1) / int(groups.get("per") or 1)
-                    found.add(value)
-                    continue
-                if groups.get("this_year"):
-                    found.add((self.plan_year, None, None))
-                    continue
-                year = int(groups["year"]) if groups.get("year") else self._year_before(quote, lines)
-                if year is None:
-                    continue
-                found.add((year, None, None))
-                if groups.get("month"):
-                    month = int(groups["month"])
-                    found.add((year, month, None))
-                    if groups.get("end"):
-                        found.add((year, month, calendar.monthrange(year, month)[1]))
-        return found
-
-    def _year_before(self, quote: str, lines: str | None) -> int | None:
-        """The last year written in the source before the quote (同年M月: the same year as before)."""
-        span = parse_lines(lines) if isinstance(lines, str) else None
-        places = [pos for a, b, pos in self.source.occurrences(quote) if span is None or (a, b) == span]
-        if not places:
-            return None
-        years = re.findall(r"(\d{4})年", self.source.flat[: places[0]])
-        return int(years[-1]) if years else None
-
-    def _check_quoted_numbers(self, resource: Resource, table: pd.DataFrame) -> None:
-        """Every declared number is one its own quote gives (x-quote-number; kinds in x-quote-numbers)."""
-        problems = []
-        for column, rule in resource.quote_numbers:
-            quote_column = rule.get("quote", "source_quote")
-            lines_column = next((lc for lc, qc in resource.locates if qc == quote_column), None)
-            for i, row in table.iterrows():
-                value, quote = row[column], row[quote_column]
-                if pd.isna(value) or pd.isna(quote):
-                    continue
-                if any(str(row[c]) != v for c, v in rule.get("when", {}).items()):
-                    continue
-                if "unless" in rule and not pd.isna(row[rule["unless"]]):
-                    continue  # the value rests on the outside source the row names
-                kind = str(row[rule["kind_from"]]) if "kind_from" in rule else rule["kind"]
-                basis = (
-                    str(row[rule["basis"]]) if "basis" in rule and not pd.isna(row[rule["basis"]]) else None
-                )
-                if basis == "plan_title":
-                    if int(value) != self.plan_year:
-                        expected = f"the plan's year {self.plan_year} (year_basis plan_title)"
-                        problems.append(self._problem(resource, i, column, expected, value))
-                    continue
-                lines = None if lines_column is None else row[lines_column]
-                where = None if pd.isna(lines) else str(lines)
-                if kind == "month":  # the month of a date the quote gives
-                    given = {d[1] for d in self._quoted_values("date", str(quote), where) if d[1] is not None}
-                else:
-                    given = self._quoted_values(kind, str(quote), where)
-                wanted, shown = self._wanted(kind, value, row, rule)
-                if wanted not in given:
-                    words = ", ".join(sorted(self._show(g) for g in given)) or "none"
-                    expected = f"the {kind.replace('_', ' ')} its {quote_column} gives ({words})"
-                    problems.append(self._problem(resource, i, column, expected, shown))
-        if problems:
-            raise DataValidationError(problems)
-
-    @staticmethod
-    def _wanted(kind: str, value: Any, row: pd.Series, rule: dict[str, Any]) -> tuple[Any, str]:
-        """What must be among the quote's numbers for `value`, and how to show the value."""
-        if kind == "date":
-            if isinstance(value, pd.Timestamp):
-                precision = str(row[rule["precision"]]) if "precision" in rule else "day"
-                if precision == "year":
-                    return (value.year, None, None), str(value.year)
-                if precision == "month":
-                    return (value.year, value.month, None), f"{value.year}-{value.month:02d}"
-                return (value.year, value.month, value.day), str(value.date())
-            return (int(value), None, None), str(int(value))
-        if kind == "month":
-            return int(value), str(int(value))
-        number = float(value)
-        return number, Catalog._show(number)
-
-    @staticmethod
-    def _show(value: Any) -> str:
-        if isinstance(value, int):
-            return str(value)
-        if isinstance(value, tuple):
-            year, month, day = value
-            return "-".join(
-                f"{v:02d}" if i else str(v) for i, v in enumerate(x for x in (year, month, day) if x)
-            )
-        return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-    def _check_date_order(self, resource: Resource, table: pd.DataFrame) -> None:
-        """A date (of its stated precision) may not begin after another date of the row (x-date-not-after)."""
-        from .tracker import period
-
-        problems = []
-        for rule in resource.date_not_after:
-            column, limit = rule["field"], rule["not_after"]
-            for i, row in table.iterrows():
-                when, bound = row[column], row[limit]
-                if pd.isna(when) or pd.isna(bound):
-                    continue
-                first = period(when, str(row[rule["precision"]]))[0]
-                if first > pd.Timestamp(bound):
-                    problems.append(
-                        Problem(
-                            resource.name,
-                            self._display_path(resource),
-                            f"a {column} on or before {limit} ({pd.Timestamp(bound).date()}): a source cannot "
-                            "report what had not happened when it was published",
-                            row=int(i) + 1,
-                            line=self._lines[resource.name][int(i)],
-                            column=column,
-                            found=str(pd.Timestamp(when).date()),
-                        )
-                    )
-        if problems:
-            raise DataValidationError(problems)
-
-    def _check_item_references(self, resource: Resource, table: pd.DataFrame) -> None:
-        """Every value of the declared column is an item_id of the plan's dated items (workplan.tracker)."""
-        column = resource.item_reference
-        if column is None or table.empty:
-            return
-        from .tracker import item_ids
-
-        known = item_ids(self)
-        problems = [
-            Problem(
-                resource.name,
-                self._display_path(resource),
-                "the item_id of a dated item (an event_id, an action_id or <dataset>:<key>, "
-                "see workplan.tracker.dated_items())",
-                row=int(i) + 1,
-                line=self._lines[resource.name][int(i)],
-                column=column,
-                found=str(value),
-            )
-            for i, value in table[column].items()
-            if not pd.isna(value) and str(value) not in known
-        ]
-        if problems:
-            raise DataValidationError(problems)
-
-    def _check_stated_totals(self, resource: Resource, table: pd.DataFrame) -> None:
-        if not resource.stated_totals:
-            return
-        figures = self.load("key_figures").set_index("metric")["value"]
-        problems = []
-        for rule in resource.stated_totals:
-            metric = rule["equals_key_figure"]
-            total = table[rule["field"]].sum()
-            stated = figures.get(metric)
-            if stated is None or pd.isna(stated) or float(total) != float(stated):
-                problems.append(
-                    Problem(
-                        resource.name,
-                        self._display_path(resource),
-                        f"a column total equal to key_figures '{metric}' ({stated})",
-                        column=rule["field"],
-                        found=str(total),
-                    )
-                )
-        if problems:
-            self._tables.pop(resource.name, None)
-            raise DataValidationError(problems)
 
     # --- discovery ------------------------------------------------------------------------------
     def datasets(self) -> pd.DataFrame:
@@ -909,11 +642,3 @@ def source_text(catalog: Catalog | None = None) -> str:
     (path,) = sorted(raw.glob("*.txt"))
     record_read(path.relative_to(catalog.data_dir).as_posix())
     return path.read_text(encoding="utf-8")
-
-
-_WHITESPACE = re.compile(r"\s+")
-
-
-def strip_whitespace(text: str) -> str:
-    """Remove every kind of whitespace (full-width space included): how source quotes are compared."""
-    return _WHITESPACE.sub("", text)
