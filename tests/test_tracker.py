@@ -221,10 +221,16 @@ def test_dated_items_hold_every_dated_row_of_their_owners_once(items, tables):
     undated_actions = int(tables["actions"]["year"].isna().sum())
     expected = {name: len(tables[name]) for name in tracker.OWNERS}
     expected["actions"] -= undated_actions
+    everything = tracker.dated.all_items(Catalog())
+    for alias in tables["item_links"].query("relation == 'same_as'")["item_id"]:  # one commitment, one item
+        expected[everything.set_index("item_id").loc[alias, "dataset"]] -= 1
     assert counts == expected
     assert list(items.columns)[: len(tracker.ITEM_COLUMNS)] == tracker.ITEM_COLUMNS
     events = items[items["dataset"] == "events"].set_index("item_id")
-    assert set(events.index) == set(tables["events"]["event_id"])
+    folded = set(tables["item_links"].query("relation == 'same_as'")["item_id"])
+    assert set(events.index) == set(tables["events"]["event_id"]) - folded
+    kept = items.set_index("item_id")["same_as_ids"].dropna()
+    assert {alias for ids in kept for alias in ids.split(", ")} == folded
     others = items[~items["dataset"].isin(["events", "actions"])]
     assert (others["item_id"] == others["dataset"] + ":" + others["key"]).all()
     assert set(items["kind"].astype(str)) <= set(DESCRIPTOR["x-vocabularies"]["item_kind"])
@@ -309,7 +315,7 @@ def test_a_provisional_period_covers_its_stated_months_inclusive():
     assert _status_on("2027-05-31", item) == "upcoming"
     assert _status_on("2027-06-01", item) == "in_period"
     assert _status_on("2031-05-31", item) == "in_period"
-    assert _status_on("2031-06-01", item) == "overdue"
+    assert _status_on("2031-06-01", item) == "ended"  # a period that ends is not overdue
 
 
 def test_an_open_ended_period_stays_in_its_period():
@@ -328,7 +334,7 @@ def test_what_the_plan_reports_as_held_is_held_once_it_has_begun():
     jaif = "ajccbc_support:jaif"  # completed 2018-2022: within the span it is in its period
     assert _status_on("2020-06-30", jaif) == "in_period"
     assert _status_on("2022-12-31", jaif) == "in_period"
-    assert _status_on("2023-01-01", jaif) == "held"
+    assert _status_on("2023-01-01", jaif) == "ended"  # a funding period is never "held"
 
 
 def _outcome(outcome_id: str, status: str, date: str, source_date: str, **extra: str) -> dict:
@@ -405,6 +411,11 @@ def test_the_monitor_on_the_scheduled_day():
 # --- status on a date: properties -----------------------------------------------------------------------
 
 PLAN_STATUSES = ["held", "completed", "ongoing", "planned", "provisional"]
+ITEM_KINDS = list(
+    json.loads((PROJECT_ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))["x-vocabularies"][
+        "item_kind"
+    ]
+)
 
 
 @PROPERTY
@@ -414,23 +425,29 @@ PLAN_STATUSES = ["held", "completed", "ongoing", "planned", "provisional"]
     plan_status=st.sampled_from(PLAN_STATUSES),
     day=DAYS,
     later=st.integers(min_value=0, max_value=5000),
+    kind=st.sampled_from(ITEM_KINDS),
 )
-def test_status_from_dates_follows_the_period(start, precision, plan_status, day, later):
+def test_status_from_dates_follows_the_period(start, precision, plan_status, day, later, kind):
     first, after = period(start, precision)
     today = pd.Timestamp(day)
-    status = tracker.status_from_dates(plan_status, first, after, today, is_span=False)
-    assert status in tracker.STATUSES[:4]
+    status = tracker.status_from_dates(plan_status, first, after, today, is_span=False, kind=kind)
+    assert status in ("upcoming", "in_period", "overdue", "ended", "held", "approved", "completed")
     assert (status == "upcoming") == (today < first)
     if status == "in_period":
-        assert first <= today < after and plan_status not in tracker.PLAN_HELD
+        assert first <= today < after and (plan_status not in tracker.PLAN_HELD or kind == "period")
     if status == "overdue":
-        assert today >= after and plan_status not in tracker.PLAN_HELD
-    if status == "held":
-        assert plan_status in tracker.PLAN_HELD and today >= first
+        assert today >= after and plan_status not in tracker.PLAN_HELD and kind != "period"
+    if status == "ended":
+        assert today >= after and kind == "period"
+    if status in ("held", "approved", "completed"):
+        assert plan_status in tracker.PLAN_HELD and today >= first and kind != "period"
+        assert (status == "held") == (kind in tracker.HELD_KINDS) and (status == "approved") == (
+            kind == "approval"
+        )
     # once past the period, the status no longer changes without an outcome
     if today >= after:
         again = tracker.status_from_dates(
-            plan_status, first, after, today + pd.Timedelta(days=later), is_span=False
+            plan_status, first, after, today + pd.Timedelta(days=later), is_span=False, kind=kind
         )
         assert again == status
 
@@ -446,15 +463,14 @@ def test_a_span_is_in_its_period_from_start_to_end(start, months, day, plan_stat
     first = period(start, "month")[0]
     after = first + pd.DateOffset(months=months)
     today = pd.Timestamp(day)
-    status = tracker.status_from_dates(plan_status, first, after, today, is_span=True)
+    status = tracker.status_from_dates(plan_status, first, after, today, is_span=True, kind="period")
     if first <= today < after:
         assert status == "in_period"
     elif today >= after:
-        assert status == ("held" if plan_status in tracker.PLAN_HELD else "overdue")
-    assert tracker.status_from_dates(plan_status, first, None, max(today, first), is_span=True) in (
-        "in_period",
-        "held",
-    )
+        assert status == "ended"  # a support or funding period ends; it is neither held nor overdue
+    assert tracker.status_from_dates(
+        plan_status, first, None, max(today, first), is_span=True, kind="period"
+    ) == ("in_period")
 
 
 def test_each_recorded_outcome_sets_its_item_from_its_source_date_on(tables):
@@ -700,8 +716,8 @@ def test_the_tracker_reads_the_data_folder_it_is_given(tmp_path):
     )
     with (copy / "outcomes.csv").open("a", encoding="utf-8", newline="") as f:
         f.write(
-            "copy_forum_held,ivo_forums:2026,held,2026-11-20,day,Report,Publisher,https://example.org/r,"
-            "2026-11-21,The forum was held.,,Test fixture.\n"
+            "copy_forum_held,ivo_forums:2026,held,2026-11-20,,day,en,Report,,Publisher,,https://example.org/r,,"
+            "2026-11-21,page,The forum was held.,,Test fixture.\n"
         )
     catalog = Catalog(copy)
     ids = tracker.item_ids(catalog)
@@ -756,7 +772,9 @@ def test_an_outcome_shows_its_publisher_and_notes_in_both_languages():
         "対面で開催",
         "note met",
     )
-    assert on.drop(index="friends_group_in_person_meeting_2026")["outcome_id"].isna().all()
+    # the meeting is the plan's example of action 1.1-2 (item_links example_of): the action shows it too
+    assert (on.loc["1.1-2", "status"], on.loc["1.1-2", "outcome_id"]) == ("activity_recorded", "met")
+    assert on.drop(index=["friends_group_in_person_meeting_2026", "1.1-2"])["outcome_id"].isna().all()
 
 
 def test_an_outcome_with_a_status_outside_the_vocabulary_is_refused_naming_both():
@@ -769,8 +787,8 @@ def test_an_outcome_with_a_status_outside_the_vocabulary_is_refused_naming_both(
     with pytest.raises(ValueError) as info:
         tracker.status("2026-11-27", outcomes=outcomes)
     assert str(info.value) == (
-        "outcome status(es) done, finished: expected one of upcoming, in_period, overdue, held, completed, "
-        "in_progress, postponed, changed, cancelled"
+        "outcome status(es) done, finished: expected one of upcoming, in_period, overdue, ended, held, approved, "
+        "completed, activity_recorded, in_progress, postponed, changed, cancelled"
     )
 
 

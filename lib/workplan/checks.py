@@ -13,8 +13,9 @@ another table). What each rule reads from data/datapackage.json:
 - `item_links`: item_links' own rules (no item linked to itself, a same_as item is not itself kept for
   another, and no two dated items quote the same commitment without a link: `unlinked_quotes`, by the
   words they share, `shared_words`);
-- `outcome_checks`: outcome_checks' own rules (outcome_id exactly when result is found, naming an outcome
-  of the item searched for or of an item linked to it, published by the day of the search);
+- `outcome_dates`: an outcome's source_date_basis is given exactly when its source_date is;
+- `outcome_checks`: outcome_checks' own rules (outcome_id exactly when result is found, the search made
+  on or after the outcome's source_date, and every outcome without a source_date found by a search);
 - `stated_totals`: x-stated-totals (a column's total equals a key_figures row).
 """
 
@@ -375,30 +376,37 @@ def item_links(catalog: Catalog, resource: Resource, table: pd.DataFrame) -> lis
     return problems
 
 
+def outcome_dates(catalog: Catalog, resource: Resource, table: pd.DataFrame) -> list[Problem]:
+    """outcomes: source_date_basis is given exactly when source_date is (how the date was read)."""
+    if resource.name != "outcomes":
+        return []
+    problems = []
+    for i, row in table.iterrows():
+        if pd.isna(row["source_date"]) != pd.isna(row["source_date_basis"]):
+            expected = (
+                "where source_date was read (page, address or archive_capture), as source_date is given"
+                if pd.isna(row["source_date_basis"])
+                else "empty: no source_date was read"
+            )
+            problems.append(
+                catalog.problem(resource, i, "source_date_basis", expected, row["source_date_basis"])
+            )
+    return problems
+
+
 def outcome_checks(catalog: Catalog, resource: Resource, table: pd.DataFrame) -> list[Problem]:
-    """outcome_checks: outcome_id exactly when result is found; the outcome is of the item searched for (or
-    of an item item_links links to it) and was published by the day of the search."""
+    """outcome_checks: outcome_id exactly when result is found; the search was made on or after the day the
+    outcome's source was published; and every outcome whose source_date was not read is found by a search
+    (it is known from that search's day on)."""
     if resource.name != "outcome_checks":
         return []
     outcomes = catalog.load("outcomes").set_index("outcome_id")
-    link = dated.links(catalog)
-    related: dict[str, set[str]] = {}
-    for a, b in zip(link["item_id"].astype(str), link["other_item_id"].astype(str), strict=True):
-        related.setdefault(a, set()).add(b)
-        related.setdefault(b, set()).add(a)
     problems = []
     for i, row in table.iterrows():
         found, outcome_id = str(row["result"]) == "found", row["outcome_id"]
         if found and pd.isna(outcome_id):
-            problems.append(
-                catalog.problem(
-                    resource,
-                    i,
-                    "outcome_id",
-                    "the outcome_id recorded from what was found (result found)",
-                    None,
-                )
-            )
+            expected = "the outcome_id recorded from what was found (result found)"
+            problems.append(catalog.problem(resource, i, "outcome_id", expected, None))
             continue
         if not found and not pd.isna(outcome_id):
             problems.append(
@@ -407,19 +415,22 @@ def outcome_checks(catalog: Catalog, resource: Resource, table: pd.DataFrame) ->
             continue
         if not found or outcome_id not in outcomes.index:
             continue  # an unknown outcome_id is the foreign key's to report
-        outcome = outcomes.loc[outcome_id]
-        item = str(row["item_id"])
-        if str(outcome["item_id"]) != item and str(outcome["item_id"]) not in related.get(item, set()):
-            expected = (
-                f"an outcome of {item} or of an item linked to it (this one is of {outcome['item_id']})"
-            )
-            problems.append(catalog.problem(resource, i, "outcome_id", expected, outcome_id))
-        if pd.Timestamp(outcome["source_date"]) > pd.Timestamp(row["checked_on"]):
-            expected = (
-                f"a day on or after the outcome's source_date ({pd.Timestamp(outcome['source_date']).date()})"
-            )
+        published = outcomes.loc[outcome_id, "source_date"]
+        if not pd.isna(published) and pd.Timestamp(published) > pd.Timestamp(row["checked_on"]):
+            expected = f"a day on or after the outcome's source_date ({pd.Timestamp(published).date()})"
             problems.append(
                 catalog.problem(resource, i, "checked_on", expected, pd.Timestamp(row["checked_on"]).date())
+            )
+    found_ids = set(table.loc[table["result"] == "found", "outcome_id"].dropna().astype(str))
+    for outcome_id in outcomes.index[outcomes["source_date"].isna()]:
+        if str(outcome_id) not in found_ids:
+            problems.append(
+                Problem(
+                    resource.name,
+                    catalog.display_path(resource),
+                    f"a search that found outcome {outcome_id}: its source_date was not read, so it is known "
+                    "only from the day a search found it",
+                )
             )
     return problems
 
@@ -434,6 +445,7 @@ TABLE_CHECKS: tuple[Check, ...] = (
     date_order,
     item_references,
     item_links,
+    outcome_dates,
     outcome_checks,
 )
 # Run once the table is cached: a total may be checked against a table that refers back to this one.

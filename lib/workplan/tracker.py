@@ -32,9 +32,10 @@ source_date, outcome_quote, note_ja, note_en; and, from data/outcome_checks.csv,
 search made by `as_of`) and last_check_result (found | nothing_found).
 The status on `as_of`, first rule that applies (data/README.md, *The monitor*, defines each per kind):
 
-1. the latest outcome of the item known on `as_of` (its source_date ≤ as_of; latest source_date, then
-   date, then outcome_id), an outcome of an item folded into it included: its status (held, completed,
-   in_progress, postponed, cancelled, changed). An outcome published after `as_of` is not known yet;
+1. the latest outcome of the item known on `as_of` (its source_date ≤ as_of or, where no source_date was
+   read, the first search that found it ≤ as_of; latest first, then date, then outcome_id), an outcome of
+   an item folded into it included: its status (held, completed, in_progress, postponed, cancelled,
+   changed). An outcome published after `as_of` is not known yet;
 2. `activity_recorded`: an outcome is known of an example or a part of the item (item_links example_of,
    part_of): something the item commits to is on record, not the whole of it;
 3. `upcoming`: the item's period (its day, month or year; a period's start) has not begun;
@@ -166,9 +167,14 @@ def _as_of(value: Any) -> pd.Timestamp:
     return day.normalize()
 
 
-def _known_outcomes(outcomes: pd.DataFrame, day: pd.Timestamp, folded: dict[str, str]) -> pd.DataFrame:
-    """The latest outcome per item among those published by `day`; an outcome of an item folded into
-    another (same_as) counts for the item kept. Indexed by that item; outcome_item_id keeps the original."""
+def _known_outcomes(
+    outcomes: pd.DataFrame, day: pd.Timestamp, folded: dict[str, str], checks: pd.DataFrame | None
+) -> pd.DataFrame:
+    """The latest outcome per item among those known by `day`; an outcome of an item folded into
+    another (same_as) counts for the item kept. Indexed by that item; outcome_item_id keeps the original.
+
+    An outcome is known from its source_date; one whose source_date was not read, from the first search
+    that found it (outcome_checks.checked_on), and never without one."""
     required = ["outcome_id", "item_id", "status", "date", "date_precision", "source_date"]
     missing = [c for c in required if c not in outcomes.columns]
     if missing:
@@ -176,10 +182,15 @@ def _known_outcomes(outcomes: pd.DataFrame, day: pd.Timestamp, folded: dict[str,
     frame = outcomes.copy()
     for column in ("date", "source_date"):
         frame[column] = pd.to_datetime(frame[column])
+    frame["known_from"] = frame["source_date"]
+    if checks is not None and not checks.empty:
+        found = checks[checks["result"].astype(str) == "found"]
+        first = pd.to_datetime(found["checked_on"]).groupby(found["outcome_id"].astype(str)).min()
+        frame["known_from"] = frame["known_from"].fillna(frame["outcome_id"].astype(str).map(first))
     frame["outcome_item_id"] = frame["item_id"].astype(str)
     frame["item_id"] = [folded.get(i, i) for i in frame["outcome_item_id"]]
-    known = frame[frame["source_date"] <= day]
-    known = known.sort_values(["source_date", "date", "outcome_id"], kind="stable")
+    known = frame[frame["known_from"] <= day]
+    known = known.sort_values(["known_from", "date", "outcome_id"], kind="stable")
     return known.groupby("item_id", sort=False).tail(1).set_index("item_id")
 
 
@@ -269,7 +280,7 @@ def status(
     folded = dated.same_as(c)
     if checks is None and outcomes is None and "outcome_checks" in c.resources:
         checks = c.load("outcome_checks")
-    latest = _known_outcomes(c.load("outcomes") if outcomes is None else outcomes, day, folded)
+    latest = _known_outcomes(c.load("outcomes") if outcomes is None else outcomes, day, folded, checks)
     served = _served(dated.links(c), folded)
     searched = _last_checks(checks, day, folded)
     starts, ends, statuses = [], [], []
@@ -285,7 +296,7 @@ def status(
         else:
             parts = [latest.loc[i] for i in served.get(item.item_id, []) if i in latest.index]
             if parts:
-                outcome = max(parts, key=lambda o: (o["source_date"], o["date"], o["outcome_id"]))
+                outcome = max(parts, key=lambda o: (o["known_from"], o["date"], o["outcome_id"]))
                 statuses.append("activity_recorded")
             else:
                 is_span = not pd.isna(item.end_date)
