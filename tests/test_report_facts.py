@@ -110,7 +110,7 @@ def test_engagements_per_member(reports):
 
 def test_status_counts_on_the_as_of_date_add_up_to_the_dated_items(reports):
     said = re.search(r"On 31 January 2026: (.+)\.", text(reports["overview"])).group(1)
-    counts = {label: int(n) for label, n in re.findall(r"([a-z ,]+?) (\d+)", said.replace(";", ""))}
+    counts = {label.strip(): int(n) for label, n in (part.rsplit(": ", 1) for part in said.split("; "))}
     listing = table(reports["overview"], "Every dated item and its status on 31 January 2026")
     assert sum(counts.values()) == len(listing)
     assert listing["Status"].value_counts().to_dict() == {k.strip(): v for k, v in counts.items()}
@@ -287,10 +287,19 @@ def test_tracker_lists_each_recorded_outcome_with_its_source_as_a_link():
     parts = run_notebook("tracker.ipynb", lang="en", as_of="2026-11-27")
     (outcomes,) = [p for p in parts if isinstance(p, Table) and p.caption.startswith("Outcomes known on")]
     html = outcomes._repr_html_()
-    assert '<a href="https://kiroku.today/en/a/5b7a1d18b819d674">Outcome of the Second In-Person' in html
-    assert outcomes.frame["Status"].tolist() == ["held"]
-    early = text(run_notebook("tracker.ipynb", lang="en", as_of="2026-03-15"))
-    assert "No outcome published by 15 March 2026 is recorded." in early  # published the next day
+    link = "https://www.soumu.go.jp/main_sosiki/joho_tsusin/eng/pressrelease/2026/3/16_2.html"
+    assert f'<a href="{link}">Outcome of the Second In-Person' in html  # the publisher's address
+    assert "https://kiroku.today/en/a/5b7a1d18b819d674" in html  # and the archived copy read, apart
+    frame = outcomes.frame.set_index("Item")
+    meeting, action = (
+        "Hiroshima AI Process Friends Group in-person meeting",
+        frame.index[frame["Status"] == "activity recorded"],
+    )
+    assert frame.loc[meeting, "Status"] == "held"
+    # the meeting is the plan's example of action 1.1-2: the action shows it, with the item it was recorded for
+    assert frame.loc[action, "Recorded for"].tolist() == ["friends_group_in_person_meeting_2026"]
+    early = text(run_notebook("tracker.ipynb", lang="en", as_of="2026-01-15"))
+    assert "No outcome published by 15 January 2026 is recorded." in early  # the first report: 16 January
 
 
 def test_tracker_overdue_and_next_days_follow_the_precision_of_each_date():
@@ -314,7 +323,32 @@ def test_tracker_overdue_and_next_days_follow_the_precision_of_each_date():
     assert "ASEAN IVO Forum 2026" in overdue["Item"].tolist()
     assert "Hiroshima AI Process Friends Group in-person meeting" not in overdue["Item"].tolist()  # held
     said = re.search(r"On 1 January 2027: (.+)\.", text(late)).group(1)
-    assert f"period passed; no outcome recorded {len(overdue)}" in said
+    assert f"period passed, no outcome recorded: {len(overdue)}" in said.split("; ")
+    # the searches on record: what was looked for and not found, and when
+    assert set(overdue["Public record"]) == {"no public report found (last checked 2 December 2026)"}
+    assert "Support for AJCCBC: JICA technical cooperation (current support)" not in overdue["Item"].tolist()
+
+
+def test_the_next_days_include_an_item_whose_last_day_is_the_90th_and_show_its_end():
+    # 2 October 2026 + 90 days = 31 December 2026, the last day of every action dated "2026".
+    parts = run_notebook("tracker.ipynb", lang="en", as_of="2026-10-02")
+    ahead = table(
+        parts, "Items not yet done whose period begins or ends between 2 October 2026 and 31 December 2026"
+    )
+    row = ahead[ahead["Item"] == "Share AI use cases and best practices."].iloc[0]
+    assert (row["Date"], row["Ends"]) == ("2026", "2026")
+    day_after = run_notebook("tracker.ipynb", lang="en", as_of="2026-10-01")
+    earlier = table(
+        day_after,
+        "Items not yet done whose period begins or ends between 1 October 2026 and 30 December 2026",
+    )
+    assert "Share AI use cases and best practices." not in earlier["Item"].tolist()
+    jica = run_notebook("tracker.ipynb", lang="en", as_of="2026-12-02")
+    due = table(
+        jica, "Items not yet done whose period begins or ends between 2 December 2026 and 2 March 2027"
+    )
+    support = due[due["Item"] == "Support for AJCCBC: JICA technical cooperation (current support)"].iloc[0]
+    assert (support["Date"], support["Ends"]) == ("2023", "February 2027")  # the end brings it in
 
 
 # --- the list in data/README.md -----------------------------------------------------------------------------

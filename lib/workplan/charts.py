@@ -77,6 +77,9 @@ STATUS_COLOURS = {
     "in_period": "#56B4E9",
     "upcoming": "#7B8794",
     "overdue": "#D55E00",
+    "ended": "#52606D",
+    "approved": "#009E73",
+    "activity_recorded": "#0072B2",
     "postponed": "#E69F00",
     "changed": "#CC79A7",
     "cancelled": "#1F2933",
@@ -280,12 +283,6 @@ def status_legend_handles(
             )
         )
     return handles
-
-
-def pillar_legend_handles(lang: str, pillar_names: dict[int, str]) -> list:
-    from matplotlib.patches import Patch
-
-    return [Patch(facecolor=pillar_colour(p), label=name) for p, name in pillar_names.items()]
 
 
 # --- text ------------------------------------------------------------------------------------------

@@ -99,6 +99,9 @@ LABELS: dict[str, dict[str, str]] = {
     "source_publisher": {"en": "Publisher", "ja": "発行者"},
     "source_date": {"en": "Published", "ja": "公表日"},
     "outcome_date": {"en": "Outcome date", "ja": "実施日"},
+    "recorded_for": {"en": "Recorded for", "ja": "記録の対象事項"},
+    "archive_url": {"en": "Archived copy read", "ja": "参照した保存版"},
+    "ends": {"en": "Ends", "ja": "終了"},
     "note": {"en": "Note", "ja": "備考"},
     "items": {"en": "Items", "ja": "件数"},
     "format": {"en": "Format", "ja": "形式"},
@@ -106,17 +109,17 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 def t(key: str, lang: str, **values: Any) -> str:
-    """The text for `key` in `lang` ("ja" or "en"), with {placeholders} filled from `values`."""
+    """The text for `key` in `lang` ("ja" or "en"), with {placeholders} filled from `values`.
+
+    A label may have a singular form, `<key>.one`, used when the value `n` is 1 ("in 1 place", not "places").
+    """
+    if values.get("n") == 1 and f"{key}.one" in LABELS:
+        key = f"{key}.one"
     try:
         text = LABELS[key][lang]
     except KeyError:
         raise KeyError(f"no {lang!r} text for label {key!r} in workplan.i18n.LABELS") from None
     return text.format(**values) if values else text
-
-
-def pick(row: Any, column: str, lang: str) -> str:
-    """The `column_ja` or `column_en` value of a row, by language."""
-    return row[f"{column}_{lang}"]
 
 
 MONTHS_EN = (
@@ -263,6 +266,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ja": "日付のある全事項と{as_of}時点の状況",
     },
     "status_counts_text": {"en": "On {as_of}: {counts}.", "ja": "{as_of}時点：{counts}。"},
+    "status_count": {"en": "{status}: {n}", "ja": "{status} {n}件"},
     # --- overview -----------------------------------------------------------------------------------
     "heading.basis": {
         "en": "Basic perspectives for Japan-ASEAN cooperation in 2026",
@@ -509,6 +513,10 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "en": "The plan names {name} in **{n}** places: {roles}.",
         "ja": "本プランは{name}に**{n}件**言及しています：{roles}。",
     },
+    "country_summary.one": {
+        "en": "The plan names {name} in **{n}** place: {roles}.",
+        "ja": "本プランは{name}に**{n}件**言及しています：{roles}。",
+    },
     "country_table_caption": {
         "en": "Everything in the plan that names {name}",
         "ja": "{name}に言及する全ての記載",
@@ -535,11 +543,13 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     # --- tracker ----------------------------------------------------------------------------------
     "whole_plan": {"en": "The plan as a whole", "ja": "プラン全体"},
     "tracker_text": {
-        "en": "The plan dates **{n} items**: {actions} of them are the 2026 actions, dated by the plan's title, and "
-        "{others} are dated in the plan's own words (meetings, forums, support periods, approvals, activities). "
-        "Each item's status on {as_of} follows from its date, as precise as the plan gives it, and from any "
-        "outcome recorded by then with its source.",
-        "ja": "本プランで日付のある事項は**{n}件**です。うち{actions}件は表題の年（2026年）による2026年の取組、{others}件は"
+        "en": "The plan dates **{n} items**, each commitment once (commitments the plan writes twice, counted once: "
+        "{folded}): {actions} 2026 actions (dated only by the plan's title: {by_title}; by their own words: "
+        "{stated}) and {others} other items dated in the plan's own words (meetings, forums, support "
+        "periods, approvals, activities). Each item's status on {as_of} follows from its date, as precise as the "
+        "plan gives it, and from any outcome recorded by then with its source.",
+        "ja": "本プランで日付のある事項は**{n}件**です（プラン中で2度書かれた{folded}件は1件と数えます）。うち{actions}件は"
+        "2026年の取組で、{by_title}件は表題の年（2026年）のみ、{stated}件は本文の記載により日付づけられます。{others}件は"
         "本文に日付のある事項（会合、フォーラム、支援期間、承認、活動）です。{as_of}時点の状況は、原文どおりの精度の日付と、"
         "それまでに出典付きで記録された実施状況から決まります。",
     },
@@ -557,6 +567,66 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ja": "表題の年のみで日付づけられる2026年の取組は、件数と一覧に含め、図には描いていません。"
         "印は原文が示す期間の初め、横棒は期間、破線は基準日。",
     },
+    "heading.status_definitions": {"en": "What each status means", "ja": "各状況の意味"},
+    "status_definitions_caption": {
+        "en": "The statuses the tracker gives, each defined in one line",
+        "ja": "本トラッカーの状況区分とその定義",
+    },
+    "status_definition": {"en": "Definition", "ja": "定義"},
+    # one line per status of workplan.tracker.STATUSES (data/README.md, *The monitor*, says the same)
+    "status_def.upcoming": {
+        "en": "The day, month, year or period the plan gives has not begun.",
+        "ja": "プランが示す日・月・年または期間がまだ始まっていない。",
+    },
+    "status_def.in_period": {
+        "en": "Within the day, month, year or period the plan gives, with no outcome recorded yet.",
+        "ja": "プランが示す日・月・年または期間の途中で、実施の記録はまだない。",
+    },
+    "status_def.overdue": {
+        "en": "A meeting, activity or action whose period has passed with no outcome recorded.",
+        "ja": "会合・活動・取組の予定期間が過ぎ、実施の記録がない。",
+    },
+    "status_def.ended": {
+        "en": "A support or funding period whose stated end has passed: it ended as the plan says.",
+        "ja": "支援・拠出の期間が、プランの示す終了時期を過ぎた。",
+    },
+    "status_def.held": {
+        "en": "A meeting, forum, launch, statement or publication the plan reports as held.",
+        "ja": "プランが実施済みとする会合・フォーラム・発足・声明・公表。",
+    },
+    "status_def.approved": {
+        "en": "A Japan-ASEAN ICT Fund project the plan reports as approved.",
+        "ja": "プランが承認済みとする日ASEAN ICT基金のプロジェクト。",
+    },
+    "status_def.completed": {
+        "en": "Reported completed: by the plan for a past activity, or by a recorded outcome.",
+        "ja": "実施済み：過去の活動はプランにより、それ以外は記録された実施状況による。",
+    },
+    "status_def.activity_recorded": {
+        "en": "An outcome is recorded for an example or a part of the item (linked in item_links), not for the whole of it.",
+        "ja": "事項の例示または一部（item_linksで関連付け）について実施の記録がある（事項全体の記録ではない）。",
+    },
+    "status_def.in_progress": {
+        "en": "A recorded outcome reports that it has started and is running.",
+        "ja": "記録された実施状況によれば、開始され進行中。",
+    },
+    "status_def.postponed": {
+        "en": "A recorded outcome reports it moved to a later date.",
+        "ja": "記録された実施状況によれば、延期された。",
+    },
+    "status_def.changed": {
+        "en": "A recorded outcome reports it carried out in another form, place or scope than the plan says.",
+        "ja": "記録された実施状況によれば、プランと異なる形・場所・範囲で実施された。",
+    },
+    "status_def.cancelled": {
+        "en": "A recorded outcome reports it called off.",
+        "ja": "記録された実施状況によれば、中止された。",
+    },
+    "no_report_found": {
+        "en": "no public report found (last checked {date})",
+        "ja": "公表された報告は見つかっていない（最終確認 {date}）",
+    },
+    "last_search": {"en": "Public record", "ja": "公表情報の確認"},
     "heading.overdue": {"en": "Overdue, with nothing on record", "ja": "期限経過（実施の記録なし）"},
     "overdue_caption": {
         "en": "Items whose period ended before {as_of}, with no outcome recorded",
@@ -677,9 +747,12 @@ VOCABULARY_LABELS: dict[str, dict[str, dict[str, str]]] = {
         # date, and recorded outcomes; held and completed are also statuses the plan gives
         "upcoming": {"en": "upcoming", "ja": "予定（期間前）"},
         "in_period": {"en": "in its period", "ja": "予定期間中"},
-        "overdue": {"en": "period passed; no outcome recorded", "ja": "予定期間経過（実施の記録なし）"},
+        "overdue": {"en": "period passed, no outcome recorded", "ja": "予定期間経過（実施の記録なし）"},
+        "ended": {"en": "ended", "ja": "期間終了"},
         "held": {"en": "held", "ja": "実施済み"},
+        "approved": {"en": "approved", "ja": "承認済み"},
         "completed": {"en": "completed", "ja": "終了"},
+        "activity_recorded": {"en": "activity recorded", "ja": "関連する実施の記録あり"},
         "in_progress": {"en": "in progress", "ja": "進行中"},
         "postponed": {"en": "postponed", "ja": "延期"},
         "changed": {"en": "changed", "ja": "変更"},

@@ -426,5 +426,5 @@ def status_counts(items: pd.DataFrame, lang: str, as_of: str) -> Text:
         "status_counts_text",
         lang,
         as_of=date(as_of, "day", lang),
-        counts=join([f"{t(f'status.{s}', lang)} {counts[s]}" for s in order], lang),
+        counts=join([t("status_count", lang, n=counts[s], status=t(f"status.{s}", lang)) for s in order], lang),
     )

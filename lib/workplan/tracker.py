@@ -45,7 +45,7 @@ The status on `as_of`, first rule that applies (data/README.md, *The monitor*, d
 5. `in_period`: `as_of` falls within the day, month or year the plan gives, or within the start–end
    span (ends inclusive), or after the start of an open-ended period;
 6. `ended`: a period (support, funding) whose stated end has passed: it ended as the plan says;
-7. `overdue` (shown as "period passed; no outcome recorded"): any other item whose period has passed with
+7. `overdue` (shown as "period passed, no outcome recorded"): any other item whose period has passed with
    no outcome recorded.
 
 Precision matters: "2026年3月" is overdue from 2026-04-01, "2026年" only from 2027-01-01.
