@@ -8,7 +8,6 @@ parameters or options (nothing built); 3 another build is running; 4 reports/ ca
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -25,12 +24,12 @@ def _positive_int(text: str) -> int:
 
 
 def _as_of(text: str) -> str:
-    """An ISO date, or 'today' (the scheduled build's date)."""
+    """An ISO date, or 'today' (the UTC date)."""
     from .errors import ParameterError
-    from .params import check
+    from .params import check, today
 
     if text == "today":
-        return dt.date.today().isoformat()
+        return today()
     try:
         return check(as_of=text)["as_of"]
     except ParameterError as exc:
@@ -74,7 +73,7 @@ def parser() -> argparse.ArgumentParser:
         "--as-of",
         type=_as_of,
         metavar="DATE",
-        help="build every report for this date (YYYY-MM-DD, or 'today'); default: the plan's date, 2026-01-31",
+        help="build every report for this date (YYYY-MM-DD, or 'today'); default: today (UTC), or $WORKPLAN_AS_OF",
     )
     b.add_argument("--out", type=Path, default=REPORTS_DIR, help="output folder (default: reports/)")
     b.add_argument("--data", type=Path, default=default_data, help="data folder (default: data/)")
@@ -147,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "build":
         from .build import BuildOptions, main_build
-        from .params import DEFAULT_AS_OF
+        from .params import build_as_of
 
         options = BuildOptions(
             out_dir=args.out,
@@ -160,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             check=args.check,
             timeout=args.timeout,
             warm_up=not args.no_warm_up,
-            as_of=args.as_of or DEFAULT_AS_OF,
+            as_of=args.as_of or build_as_of(),
             shard=args.shard,
             merge=args.merge,
         )
