@@ -45,6 +45,28 @@ def chart(parts: list, title: str) -> pd.DataFrame:
     return found.data
 
 
+def dated_table(parts: list, on: str) -> pd.DataFrame:
+    """The table of dated items, its caption's claim held against its rows: 'Every dated item' only when it
+    lists every dated item of the plan, else 'n of the plan's total dated items'."""
+    from workplan import tracker
+
+    total = len(tracker.dated_items())
+    (found,) = [
+        p
+        for p in parts
+        if isinstance(p, Table) and re.search(r"dated items? and (its|their) status on", p.caption)
+    ]
+    if found.caption == f"Every dated item and its status on {on}":
+        assert len(found.frame) == total
+    else:
+        n = len(found.frame)
+        assert (
+            found.caption
+            == f"{n} of the plan's {total} dated items and {'its' if n == 1 else 'their'} status on {on}"
+        )
+    return found.frame
+
+
 def text(parts: list) -> str:
     return "\n".join(p.plain or p.markdown for p in parts if isinstance(p, Text))
 
@@ -111,7 +133,7 @@ def test_engagements_per_member(reports):
 def test_status_counts_on_the_as_of_date_add_up_to_the_dated_items(reports):
     said = re.search(r"On 31 January 2026: (.+)\.", text(reports["overview"])).group(1)
     counts = {label.strip(): int(n) for label, n in (part.rsplit(": ", 1) for part in said.split("; "))}
-    listing = table(reports["overview"], "Every dated item and its status on 31 January 2026")
+    listing = dated_table(reports["overview"], "31 January 2026")
     assert sum(counts.values()) == len(listing)
     assert listing["Status"].value_counts().to_dict() == {k.strip(): v for k, v in counts.items()}
 
@@ -263,13 +285,13 @@ def test_country_engagements_per_year(reports):
 def test_the_friends_group_meeting_is_upcoming_then_held_with_its_source(reports):
     # L53: 広島AIプロセス・フレンズグループ対面会合（2026年3月）; data/outcomes.csv records it held on
     # 15-16 March 2026, from a release published on 16 March 2026.
-    before = table(reports["pillar1"], "Every dated item and its status on 31 January 2026")
+    before = dated_table(reports["pillar1"], "31 January 2026")
     meeting = before[before["Item"] == "Hiroshima AI Process Friends Group in-person meeting"]
     assert meeting[["Date", "Status in the plan (January 2026)", "Status"]].values.tolist() == [
         ["March 2026", "planned", "upcoming"]
     ]
     later = run_notebook("pillar1_ai.ipynb", lang="en", as_of="2026-11-27")
-    listing = table(later, "Every dated item and its status on 27 November 2026")
+    listing = dated_table(later, "27 November 2026")
     row = listing[listing["Item"] == "Hiroshima AI Process Friends Group in-person meeting"].iloc[0]
     assert row["Status"] == "held" and row["Source of the outcome"].startswith(
         "Outcome of the Second In-Person"
@@ -279,7 +301,7 @@ def test_the_friends_group_meeting_is_upcoming_then_held_with_its_source(reports
 def test_the_2026_ivo_forum_is_in_its_period_in_november_2026():
     # L287: 2026.11: Kuala Lumpur (Malaysia) (予定): within November 2026 on the 27th, with no outcome.
     parts = run_notebook("pillar3_infra.ipynb", lang="en", as_of="2026-11-27")
-    listing = table(parts, "Every dated item and its status on 27 November 2026")
+    listing = dated_table(parts, "27 November 2026")
     assert listing.loc[listing["Item"] == "ASEAN IVO Forum 2026", "Status"].tolist() == ["in its period"]
 
 
@@ -349,6 +371,39 @@ def test_the_next_days_include_an_item_whose_last_day_is_the_90th_and_show_its_e
     )
     support = due[due["Item"] == "Support for AJCCBC: JICA technical cooperation (current support)"].iloc[0]
     assert (support["Date"], support["Ends"]) == ("2023", "February 2027")  # the end brings it in
+
+
+def test_the_about_text_names_every_fact_from_outside_the_plan_and_its_source(reports):
+    """Each outside_source of the data falls under a kind of fact the About text names, with its source."""
+    about = text(reports["overview"]).split("About this report", 1)[1]
+    kinds = {
+        "ISO 3166-1": "country codes (ISO 3166-1)",
+        "ASEAN Secretariat member-state record": "the ASEAN Secretariat's record of member states",
+        "opened in 2018 with JAIF funding": "the AJCCBC opened in 2018 with JAIF funding",
+        "own publications": "the bodies' own publications",
+        "standard expansion": "the standard expansion",
+    }
+    for said in kinds.values():
+        assert said in about, said
+    import workplan
+
+    for name in workplan.datasets()["name"]:
+        table = workplan.load(name)
+        if "outside_source" not in table.columns:
+            continue
+        for value in table["outside_source"].dropna():
+            assert any(k in value for k in kinds), (name, value)
+    countries = workplan.load("countries").set_index("iso3")
+    assert str(countries.loc["TLS", "asean_joined"].date()) == "2025-10-26" and "26 October 2025" in about
+    jaif = workplan.load("ajccbc_support").set_index("phase_id").loc["jaif"]
+    assert jaif["start_date"].year == 2018 and not pd.isna(jaif["outside_source"]) and "2018 start" in about
+    assert "outcomes after the plan (the public pages listed with them)" in about
+
+
+def test_a_country_named_once_is_named_in_one_place():
+    # Myanmar: only among the countries whose ASEAN IVO proposals are to be adopted in 2026 (L98).
+    said = text(run_notebook("country.ipynb", lang="en", as_of=AS_OF, country="MMR"))
+    assert "The plan names Myanmar in 1 place: " in said and "1 places" not in said
 
 
 # --- the list in data/README.md -----------------------------------------------------------------------------

@@ -242,14 +242,21 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     "heading.about": {"en": "About this report", "ja": "このレポートについて"},
     "example": {"en": "For example", "ja": "例"},
     "about_text": {
-        "en": "Every fact shown comes from the Japan-ASEAN Digital Work Plan 2026 (MIC, January 2026) and is recorded "
-        "with the source's own words in the workplan data package; English wording is a translation unless "
-        "an official English name exists. A figure the plan does not state is marked as derived and listed, "
-        "with how it is derived, in the data package's README. Dates are as precise as the source: a month or "
-        "a year without a day is shown as such.",
-        "ja": "本レポートの事実はすべて総務省「日ASEANデジタルワークプラン2026」（2026年1月）に基づき、原文とともに"
-        "workplanデータパッケージに記録しています。プランに記載のない数値は算出値と明記し、算出方法をデータパッケージの"
-        "READMEに記載しています。日付は原文の精度（年のみ・月まで）のまま示しています。",
+        "en": "The plan's facts come from the Japan-ASEAN Digital Work Plan 2026 (MIC, January 2026) and are recorded "
+        "with the plan's own words in the workplan data package. These come from outside the plan, each recorded "
+        "with its source: the dates members joined ASEAN, Timor-Leste's accession on 26 October 2025 among them "
+        "(the ASEAN Secretariat's record of member states); the 2018 start of JAIF's support for the AJCCBC (the "
+        "AJCCBC opened in 2018 with JAIF funding; the plan gives only the end, 2022); country codes (ISO 3166-1); "
+        "English names and expansions of acronyms (the bodies' own publications, or the standard expansion); and outcomes after the plan (the public pages "
+        "listed with them). English wording is a translation unless an official English name exists. A figure "
+        "the plan does not state is marked as derived and listed, with how it is derived, in the data package's "
+        "README. Dates are as precise as the source: a month or a year without a day is shown as such.",
+        "ja": "プランの事実は総務省「日ASEANデジタルワークプラン2026」（2026年1月）に基づき、原文とともにworkplanデータ"
+        "パッケージに記録しています。次の事実はプラン以外の出典により、出典とともに記録しています：各国のASEAN加盟日"
+        "（2025年10月26日の東ティモール加盟を含む。ASEAN事務局の加盟国記録）、JAIFによるAJCCBC支援の開始年2018年"
+        "（AJCCBCは2018年にJAIFの資金で開所。プランは終了年2022年のみを記載）、国コード（ISO 3166-1）、英語名と略語の正式名称"
+        "（各機関の公表資料または標準的な展開形）、プラン公表後の実施状況（併記した公開資料）。プランに記載のない数値は算出値と明記し、"
+        "算出方法をデータパッケージのREADMEに記載しています。日付は原文の精度（年のみ・月まで）のまま示しています。",
     },
     "key_figures_caption": {"en": "Headline figures, with the words of the source", "ja": "主要な数値と原文"},
     # --- dated items and their status on the as-of date ------------------------------------------
@@ -264,6 +271,14 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
     "dated_items_caption": {
         "en": "Every dated item and its status on {as_of}",
         "ja": "日付のある全事項と{as_of}時点の状況",
+    },
+    "dated_items_caption_some": {
+        "en": "{n} of the plan's {total} dated items and their status on {as_of}",
+        "ja": "本プランの日付のある{total}件のうち{n}件と{as_of}時点の状況",
+    },
+    "dated_items_caption_some.one": {
+        "en": "{n} of the plan's {total} dated items and its status on {as_of}",
+        "ja": "本プランの日付のある{total}件のうち{n}件と{as_of}時点の状況",
     },
     "status_counts_text": {"en": "On {as_of}: {counts}.", "ja": "{as_of}時点：{counts}。"},
     "status_count": {"en": "{status}: {n}", "ja": "{status} {n}件"},

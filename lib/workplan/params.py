@@ -19,7 +19,9 @@ LANGS = ("ja", "en")
 PILLARS = (1, 2, 3, 4)
 DEFAULT_AS_OF = "2026-01-31"  # the end of the plan's month of publication (January 2026): the committed
 # notebooks, nbval and tests/expected are pinned to it
-AS_OF_ENV = "WORKPLAN_AS_OF"  # the date `build` uses without --as-of, where set (the tests pin it); else today
+AS_OF_ENV = (
+    "WORKPLAN_AS_OF"  # the date `build` uses without --as-of, where set (the tests pin it); else today
+)
 
 
 def today() -> str:
@@ -34,6 +36,8 @@ def build_as_of() -> str:
 
     value = os.environ.get(AS_OF_ENV)
     return check(as_of=value)["as_of"] if value else today()
+
+
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 

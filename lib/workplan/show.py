@@ -355,6 +355,18 @@ def strong(value: Any) -> Text:
     return Text(f"**{escape_md(value)}**", str(value))
 
 
+def dated_items_caption(n: int, lang: str, as_of: str) -> str:
+    """'Every dated item …' only when the table holds every dated item of the plan; else 'n of the plan's
+    total dated items …' (the total: workplan.tracker.dated_items())."""
+    from .tracker import dated_items as plan_items
+
+    total = len(plan_items())
+    on = date(as_of, "day", lang)
+    if n == total:
+        return t("dated_items_caption", lang, as_of=on)
+    return t("dated_items_caption_some", lang, n=n, total=total, as_of=on)
+
+
 def dated_items(
     items: pd.DataFrame,
     lang: str,
@@ -409,7 +421,7 @@ def dated_items(
             table(
                 items[columns],
                 lang,
-                caption=t("dated_items_caption", lang, as_of=date(as_of, "day", lang)),
+                caption=dated_items_caption(len(items), lang, as_of),
                 columns={f"title_{lang}": "event"},
                 links={"source_title": "source_url"} if "source_url" in columns else None,
                 source=t("source_line_outcomes", lang),
@@ -426,5 +438,7 @@ def status_counts(items: pd.DataFrame, lang: str, as_of: str) -> Text:
         "status_counts_text",
         lang,
         as_of=date(as_of, "day", lang),
-        counts=join([t("status_count", lang, n=counts[s], status=t(f"status.{s}", lang)) for s in order], lang),
+        counts=join(
+            [t("status_count", lang, n=counts[s], status=t(f"status.{s}", lang)) for s in order], lang
+        ),
     )
