@@ -108,13 +108,17 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def variant(key: str, values: Mapping[str, Any]) -> str:
+    """`<key>.one` where the label has a singular form and the value `n` is 1, else `key`."""
+    return f"{key}.one" if values.get("n") == 1 and f"{key}.one" in LABELS else key
+
+
 def t(key: str, lang: str, **values: Any) -> str:
     """The text for `key` in `lang` ("ja" or "en"), with {placeholders} filled from `values`.
 
     A label may have a singular form, `<key>.one`, used when the value `n` is 1 ("in 1 place", not "places").
     """
-    if values.get("n") == 1 and f"{key}.one" in LABELS:
-        key = f"{key}.one"
+    key = variant(key, values)
     try:
         text = LABELS[key][lang]
     except KeyError:

@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import load
 from .countries import members_on
-from .i18n import VOCABULARY_LABELS, format_date, header, relabel, t
+from .i18n import VOCABULARY_LABELS, format_date, header, relabel, t, variant
 
 # --- displayable objects -------------------------------------------------------------------------
 
@@ -134,7 +134,7 @@ def _markdown_template(template: str) -> str:
 
 def render(key: str, lang: str, **values: Any) -> Text:
     """The sentence `key` with `values` put in: escaped for readers, as written for nbval."""
-    template = t(key, lang)
+    template = t(variant(key, values), lang)
     escaped = {k: escape_md(v) if isinstance(v, str) else v for k, v in values.items()}
     # The plain form (nbval, text consoles) without the emphasis markers of our own sentences.
     return Text(_markdown_template(template).format(**escaped), template.replace("*", "").format(**values))
