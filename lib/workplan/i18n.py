@@ -407,9 +407,8 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ja": "プランに日付があるのは初回と直近の会合のみです。線は途中の開催日を示すものではありません。",
     },
     "meeting_text": {
-        "en": "Held about once a year since {first}; the {n}th meeting took place in {latest} ({place}). "
-        "Organisers: {organisers}.",
-        "ja": "{first}からおよそ1年に1度開催され、第{n}回は{latest}に{place}で開催されました。主催：{organisers}。",
+        "en": "Frequency: {frequency}. The {n}th meeting took place in {latest} ({place}). Organisers: {organisers}.",
+        "ja": "開催頻度：{frequency}。第{n}回は{latest}に{place}で開催されました。主催：{organisers}。",
     },
     # --- pillar 3 -------------------------------------------------------------------------------------
     "heading.ivo_projects": {"en": "ASEAN IVO joint projects", "ja": "ASEAN IVO共同連携プロジェクト"},
