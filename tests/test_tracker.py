@@ -474,11 +474,14 @@ def test_a_span_is_in_its_period_from_start_to_end(start, months, day, plan_stat
 
 
 def test_each_recorded_outcome_sets_its_item_from_its_source_date_on(tables):
-    """The real outcomes: known from their source_date, not a day before."""
+    """The real outcomes: known from their source_date (or, where the page gives none, from the first search
+    that found them), not a day before."""
     outcomes = tables["outcomes"]
+    checks = tables["outcome_checks"]
     assert not outcomes.empty
     for row in outcomes.itertuples():
-        day = row.source_date
+        found = checks.loc[(checks["outcome_id"] == row.outcome_id) & (checks["result"] == "found"), "checked_on"]
+        day = row.source_date if not pd.isna(row.source_date) else found.min()
         on = tracker.status(day).set_index("item_id").loc[row.item_id]
         later = outcomes[(outcomes["item_id"] == row.item_id) & (outcomes["source_date"] > day)]
         if later.empty:
