@@ -114,7 +114,10 @@ def test_stated_totals_refuses_a_changed_count():
     table = catalog.load("ivo_projects")
     table.loc[0, "projects"] += 1
     (problem,) = checks.stated_totals(catalog, catalog.resource("ivo_projects"), table)
-    assert problem.expected == "a column total equal to key_figures 'ivo_projects_total' (52.0)" and problem.found == "53"
+    assert (
+        problem.expected == "a column total equal to key_figures 'ivo_projects_total' (52.0)"
+        and problem.found == "53"
+    )
 
 
 # --- one commitment, one dated item -----------------------------------------------------------------------

@@ -1381,7 +1381,9 @@ AS_WRITTEN_ELSEWHERE = {
 
 def _spelling(text: str) -> str:
     """Case, dashes and spacing folded, and Japan-ASEAN read as ASEAN-Japan: what makes two spellings one name."""
-    folded = re.sub(rf"\s*[{DASHES}]\s*", "-", text.casefold())
+    folded = re.sub(rf"\s*[{DASHES}]\s*", "-", text.casefold()).replace(
+        "\u2019", "'"
+    )  # a typographic apostrophe too
     folded = re.sub(r"\s+", " ", folded)
     return folded.replace("japan-asean", "asean-japan")
 
@@ -1454,8 +1456,8 @@ def test_english_names_say_where_they_come_from(tables):
         sourced = [row.en_source_title, row.en_source_publisher, row.en_source_url, row.en_source_words]
         if row.en_status == "translation":
             assert all(pd.isna(v) for v in sourced), row.name_id
-        else:
-            assert all(isinstance(v, str) for v in sourced), row.name_id
+        else:  # the page's title may be missing where the copy read did not show it; never the rest
+            assert all(isinstance(v, str) for v in sourced[1:]), row.name_id
             # the page's words show the name (dashes and spacing as the page writes them)
             assert _spelling(row.name_en) in _spelling(row.en_source_words) or _spelling(
                 row.en_source_words

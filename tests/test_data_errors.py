@@ -677,14 +677,25 @@ def test_an_outcome_of_the_source_month_is_not_after_its_source(data_copy):
     Catalog(data_copy).load("outcomes")
 
 
-@pytest.mark.parametrize(
-    "column", ["source_title", "source_publisher", "source_url", "source_date", "source_quote"]
-)
+@pytest.mark.parametrize("column", ["source_lang", "source_publisher", "source_url", "source_quote"])
 def test_an_outcome_without_its_source_is_refused(data_copy, column):
     _set_outcome(data_copy, 1, **{column: ""})
     row = _outcome_row(data_copy, 1)
     exc = load_error(data_copy, "outcomes")
     assert any(p.row == row and p.column == column and "required" in p.expected for p in exc.problems)
+
+
+def test_an_outcome_source_date_without_its_basis_is_refused_and_none_without_a_search(data_copy):
+    """A page's title and date may be missing where the copy read did not show them; a date then needs no
+    basis, but the outcome needs a search that found it (it counts from that day)."""
+    _set_outcome(data_copy, 1, source_date_basis="")
+    exc = load_error(data_copy, "outcomes")
+    (problem,) = exc.problems
+    assert (problem.row, problem.column) == (_outcome_row(data_copy, 1), "source_date_basis")
+    _set_outcome(data_copy, 1, source_date="", source_title="", source_date_basis="page")
+    assert "empty: no source_date was read" in str(load_error(data_copy, "outcomes"))
+    _set_outcome(data_copy, 1, source_date="", source_title="", source_date_basis="")
+    Catalog(data_copy).load("outcomes")  # found by sample_check_forum
 
 
 @pytest.mark.parametrize(

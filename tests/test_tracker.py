@@ -480,7 +480,9 @@ def test_each_recorded_outcome_sets_its_item_from_its_source_date_on(tables):
     checks = tables["outcome_checks"]
     assert not outcomes.empty
     for row in outcomes.itertuples():
-        found = checks.loc[(checks["outcome_id"] == row.outcome_id) & (checks["result"] == "found"), "checked_on"]
+        found = checks.loc[
+            (checks["outcome_id"] == row.outcome_id) & (checks["result"] == "found"), "checked_on"
+        ]
         day = row.source_date if not pd.isna(row.source_date) else found.min()
         on = tracker.status(day).set_index("item_id").loc[row.item_id]
         later = outcomes[(outcomes["item_id"] == row.item_id) & (outcomes["source_date"] > day)]

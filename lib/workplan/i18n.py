@@ -251,7 +251,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "with its source: the dates members joined ASEAN, Timor-Leste's accession on 26 October 2025 among them "
         "(the ASEAN Secretariat's record of member states); the 2018 start of JAIF's support for the AJCCBC (the "
         "AJCCBC opened in 2018 with JAIF funding; the plan gives only the end, 2022); country codes (ISO 3166-1); "
-        "English names and expansions of acronyms (the bodies' own publications, or the standard expansion); and outcomes after the plan (the public pages "
+        "English names and expansions of acronyms (the bodies' own publications, a third party's report where the body's own was not read, or the standard expansion); and outcomes after the plan (the public pages "
         "listed with them). English wording is a translation unless an official English name exists. A figure "
         "the plan does not state is marked as derived and listed, with how it is derived, in the data package's "
         "README. Dates are as precise as the source: a month or a year without a day is shown as such.",
@@ -259,7 +259,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "パッケージに記録しています。次の事実はプラン以外の出典により、出典とともに記録しています：各国のASEAN加盟日"
         "（2025年10月26日の東ティモール加盟を含む。ASEAN事務局の加盟国記録）、JAIFによるAJCCBC支援の開始年2018年"
         "（AJCCBCは2018年にJAIFの資金で開所。プランは終了年2022年のみを記載）、国コード（ISO 3166-1）、英語名と略語の正式名称"
-        "（各機関の公表資料または標準的な展開形）、プラン公表後の実施状況（併記した公開資料）。プランに記載のない数値は算出値と明記し、"
+        "（各機関の公表資料、それが読めない場合は第三者の報道、または標準的な展開形）、プラン公表後の実施状況（併記した公開資料）。プランに記載のない数値は算出値と明記し、"
         "算出方法をデータパッケージのREADMEに記載しています。日付は原文の精度（年のみ・月まで）のまま示しています。",
     },
     "key_figures_caption": {"en": "Headline figures, with the words of the source", "ja": "主要な数値と原文"},
