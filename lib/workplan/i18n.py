@@ -580,9 +580,9 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ja": "日付のある事項（{start}〜{end}年）：{as_of}時点の状況別",
     },
     "tracker_timeline_note": {
-        "en": "The 2026 actions, dated only by the plan's year, are counted and listed but not drawn. "
+        "en": "The 2026 actions, dated to a year, are counted and listed but not drawn. "
         "Markers sit at the start of the period the source gives; bars: periods; dashed line: the as-of date.",
-        "ja": "表題の年のみで日付づけられる2026年の取組は、件数と一覧に含め、図には描いていません。"
+        "ja": "年単位で日付づけられる2026年の取組は、件数と一覧に含め、図には描いていません。"
         "印は原文が示す期間の初め、横棒は期間、破線は基準日。",
     },
     "heading.status_definitions": {"en": "What each status means", "ja": "各状況の意味"},
@@ -651,8 +651,8 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ja": "{as_of}までに予定期間が終了し、実施の記録がない事項",
     },
     "overdue_none": {
-        "en": "Nothing is overdue on {as_of}: every item whose period has ended was held or has an outcome on record.",
-        "ja": "{as_of}時点で期限を経過した事項はありません（予定期間が終了した事項はすべて実施済みか、実施状況の記録があります）。",
+        "en": "Nothing is overdue on {as_of}: no meeting, activity or action has its period passed without an outcome on record.",
+        "ja": "{as_of}時点で期限を経過した事項はありません（予定期間が過ぎて実施の記録がない会合・活動・取組はありません）。",
     },
     "heading.next_days": {"en": "The next {days} days", "ja": "今後{days}日間"},
     "next_caption": {
