@@ -355,6 +355,21 @@ def strong(value: Any) -> Text:
     return Text(f"**{escape_md(value)}**", str(value))
 
 
+def public_record(items: pd.DataFrame, lang: str) -> pd.Series:
+    """'no public report found (last checked <date>)' where the latest search by the as-of date found nothing
+    (tracker.status columns last_checked, last_check_result), else empty."""
+    if "last_check_result" not in items.columns:
+        return pd.Series(pd.NA, index=items.index, dtype="string")
+    return pd.Series(
+        [
+            t("no_report_found", lang, date=date(day, "day", lang)) if str(result) == "nothing_found" else pd.NA
+            for day, result in zip(items["last_checked"], items["last_check_result"], strict=True)
+        ],
+        index=items.index,
+        dtype="string",
+    )
+
+
 def dated_items_caption(n: int, lang: str, as_of: str) -> str:
     """'Every dated item …' only when the table holds every dated item of the plan; else 'n of the plan's
     total dated items …' (the total: workplan.tracker.dated_items())."""
@@ -413,6 +428,9 @@ def dated_items(
         columns = [c for c in columns if c not in ("end_date", "end_precision")]
     if items["source_url"].isna().all():  # no outcome recorded for any of them
         columns = [c for c in columns if c not in ("source_title", "source_url")]
+    items = items.assign(last_search=public_record(items, lang))
+    if items["last_search"].notna().any():  # searches on record that found nothing: say so, with their day
+        columns.append("last_search")
     return Parts(
         [
             heading("heading.dated_items", lang),
