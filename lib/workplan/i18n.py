@@ -769,7 +769,7 @@ VOCABULARY_LABELS: dict[str, dict[str, dict[str, str]]] = {
         "ended": {"en": "ended", "ja": "期間終了"},
         "held": {"en": "held", "ja": "実施済み"},
         "approved": {"en": "approved", "ja": "承認済み"},
-        "completed": {"en": "completed", "ja": "終了"},
+        "completed": {"en": "completed", "ja": "完了"},
         "activity_recorded": {"en": "activity recorded", "ja": "関連する実施の記録あり"},
         "in_progress": {"en": "in progress", "ja": "進行中"},
         "postponed": {"en": "postponed", "ja": "延期"},
