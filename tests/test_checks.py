@@ -100,7 +100,9 @@ def test_quoted_numbers_refuses_a_year_its_words_do_not_give(copy):
 def test_date_order_refuses_an_outcome_ending_before_it_begins(copy):
     _edit(copy, "outcomes", lambda rows: [dict(rows[0], end_date="2026-01-01"), *rows[1:]])
     problems = _problems(copy, "outcomes")
-    assert any("a date on or before end_date (2026-01-01)" in p for p in problems), problems
+    assert any(
+        "a date on or before end_date (2026-01-01): an outcome of several days ends" in p for p in problems
+    ), problems
 
 
 def test_item_references_checks_every_declared_column(copy):
@@ -189,6 +191,24 @@ def test_an_outcome_of_an_example_shows_on_the_action_it_serves():
     )
     before = tracker.status("2026-11-20", outcomes=outcomes).set_index("item_id")
     assert before.loc["3.3-1", "status"] == "in_period"
+
+
+def test_a_postponed_example_is_no_activity_of_its_action():
+    outcomes = pd.DataFrame(
+        [
+            {
+                "outcome_id": "later",
+                "item_id": "friends_group_in_person_meeting_2026",
+                "status": "postponed",
+                "date": "2026-03-01",
+                "date_precision": "month",
+                "source_date": "2026-02-20",
+            }
+        ]
+    )
+    on = tracker.status("2026-03-01", outcomes=outcomes).set_index("item_id")
+    assert on.loc["friends_group_in_person_meeting_2026", "status"] == "postponed"
+    assert (on.loc["1.1-2", "status"], pd.isna(on.loc["1.1-2", "outcome_id"])) == ("in_period", True)
 
 
 def test_an_outcome_of_a_folded_item_is_the_kept_items_own():

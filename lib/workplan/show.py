@@ -362,7 +362,9 @@ def public_record(items: pd.DataFrame, lang: str) -> pd.Series:
         return pd.Series(pd.NA, index=items.index, dtype="string")
     return pd.Series(
         [
-            t("no_report_found", lang, date=date(day, "day", lang)) if str(result) == "nothing_found" else pd.NA
+            t("no_report_found", lang, date=date(day, "day", lang))
+            if str(result) == "nothing_found"
+            else pd.NA
             for day, result in zip(items["last_checked"], items["last_check_result"], strict=True)
         ],
         index=items.index,

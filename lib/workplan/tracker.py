@@ -37,7 +37,8 @@ The status on `as_of`, first rule that applies (data/README.md, *The monitor*, d
    an item folded into it included: its status (held, completed, in_progress, postponed, cancelled,
    changed). An outcome published after `as_of` is not known yet;
 2. `activity_recorded`: an outcome is known of an example or a part of the item (item_links example_of,
-   part_of): something the item commits to is on record, not the whole of it;
+   part_of) reporting it held, completed, in progress or changed (not postponed or cancelled): something
+   the item commits to is on record, not the whole of it;
 3. `upcoming`: the item's period (its day, month or year; a period's start) has not begun;
 4. what the plan already reports, once begun: `approved` (an ICT Fund approval), `held` (a meeting,
    forum, launch, statement or publication the plan says was held), `completed` (another item the plan
@@ -108,6 +109,8 @@ STATUSES = (
 )
 PLAN_HELD = ("held", "completed")
 HELD_KINDS = ("meeting", "forum", "launch", "statement", "publication")
+# Outcomes of an example or a part that count as activity on the action it serves (not postponed or cancelled)
+ACTIVITY = ("held", "completed", "in_progress", "changed")
 
 OUTCOME_COLUMNS = [
     "outcome_id",
@@ -294,7 +297,11 @@ def status(
         if outcome is not None:
             statuses.append(str(outcome["status"]))
         else:
-            parts = [latest.loc[i] for i in served.get(item.item_id, []) if i in latest.index]
+            parts = [
+                latest.loc[i]
+                for i in served.get(item.item_id, [])
+                if i in latest.index and str(latest.loc[i, "status"]) in ACTIVITY
+            ]
             if parts:
                 outcome = max(parts, key=lambda o: (o["known_from"], o["date"], o["outcome_id"]))
                 statuses.append("activity_recorded")
