@@ -26,7 +26,7 @@ $(STAMP): requirements.lock pyproject.toml
 $(KERNEL): $(STAMP)
 	@test -f $(KERNEL) || $(INSTALL_KERNEL)
 
-reports: $(KERNEL)  ## build every report into reports/
+reports: $(KERNEL)  ## build every report into reports/ for today (UTC date; ARGS="--as-of YYYY-MM-DD" for another day)
 	$(BIN)/python -m workplan build $(ARGS)
 
 test: $(KERNEL)  ## run every test: library, data, notebooks (nbval), report matrix
