@@ -410,7 +410,7 @@ def test_the_monitor_on_the_scheduled_day():
 
 # --- status on a date: properties -----------------------------------------------------------------------
 
-PLAN_STATUSES = ["held", "completed", "ongoing", "planned", "provisional"]
+PLAN_STATUSES = ["held", "completed", "approved", "ongoing", "planned", "provisional"]
 ITEM_KINDS = list(
     json.loads((PROJECT_ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))["x-vocabularies"][
         "item_kind"
@@ -633,7 +633,7 @@ BY_HAND_ITEMS = {
         "initiative_id": "4.1",
         "date": "2023-01-01",
         "date_precision": "year",
-        "plan_status": "held",
+        "plan_status": "approved",
         "date_basis": "stated",
         "country_iso3": "IDN",
         "period": ("2023-01-01", "2024-01-01"),

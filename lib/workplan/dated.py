@@ -214,7 +214,7 @@ def _ict_fund_projects(c: Catalog) -> pd.DataFrame:
         initiative_id="4.1",
         date=_year_start(p["approved_year"]),
         date_precision="year",
-        plan_status="held",  # listed under 直近の実績 (recent results): approved before the plan
+        plan_status="approved",  # listed under 直近の実績 (recent results): approved before the plan
         date_basis="stated",
         country_iso3=p["proposer_iso3"].astype("string"),
         source_quote=p["source_quote"],

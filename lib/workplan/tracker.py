@@ -14,7 +14,7 @@ otherwise "<dataset>:<key>" such as "ivo_forums:2026", "ajccbc_support:next",
 "ivo_proposal_targets:KHM/2026"), dataset, key, kind (x-vocabularies.item_kind), title_ja, title_en,
 pillar_id (Int64), initiative_id, date, date_precision (day|month|year), end_date, end_precision (periods),
 open_ended (a period with a start and no stated end), plan_status (what the plan says in January 2026:
-held|completed|ongoing|planned|provisional), date_basis (x-vocabularies.date_basis: stated | this_year |
+held|completed|approved|ongoing|planned|provisional; approved: an ICT Fund approval), date_basis (x-vocabularies.date_basis: stated | this_year |
 plan_title | outside), country_iso3 (where the item takes place or the country it concerns: forum host,
 research partner, proposing country), place_ja, place_en, source_quote (the plan's words), same_as_ids
 (the items data/item_links.csv says are the same commitment, folded into this one).
@@ -107,7 +107,7 @@ STATUSES = (
     "changed",
     "cancelled",
 )
-PLAN_HELD = ("held", "completed")
+PLAN_HELD = ("held", "completed", "approved")  # what the plan reports as done
 HELD_KINDS = ("meeting", "forum", "launch", "statement", "publication")
 # Outcomes of an example or a part that count as activity on the action it serves (not postponed or cancelled)
 ACTIVITY = ("held", "completed", "in_progress", "changed")
