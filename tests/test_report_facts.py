@@ -351,6 +351,23 @@ def test_tracker_overdue_and_next_days_follow_the_precision_of_each_date():
     assert "Support for AJCCBC: JICA technical cooperation (current support)" not in overdue["Item"].tolist()
 
 
+def test_the_tracker_counts_each_commitment_once_and_says_how_each_action_is_dated():
+    # L112: 日ASEAN ICT基金（2026年も本基金への拠出を継続） states its year; the other dated actions take the
+    # plan's (L4). Two commitments are written twice (item_links same_as): 4.1-1 and 2.1-2.
+    from workplan import tracker
+
+    items = tracker.status(AS_OF)
+    said = text(run_notebook("tracker.ipynb", lang="en", as_of=AS_OF))
+    actions = items[items["kind"] == "action"]
+    by_title = int((actions["date_basis"] == "plan_title").sum())
+    assert by_title == 19 and len(actions) - by_title == 1
+    assert (
+        f"The plan dates {len(items)} items, each commitment once (commitments the plan writes twice, counted "
+        f"once: 2): {len(actions)} 2026 actions (dated only by the plan's title: {by_title}; by their own words: 1) "
+        f"and {len(items) - len(actions)} other items"
+    ) in said
+
+
 def test_the_next_days_include_an_item_whose_last_day_is_the_90th_and_show_its_end():
     # 2 October 2026 + 90 days = 31 December 2026, the last day of every action dated "2026".
     parts = run_notebook("tracker.ipynb", lang="en", as_of="2026-10-02")
