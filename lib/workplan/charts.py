@@ -23,7 +23,7 @@ import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .i18n import t
+from .i18n import header, t
 
 # The font file of matplotlib-fontja, found without importing it: its import sets matplotlib's global
 # font family, and importing this module must not change global state.
@@ -34,10 +34,12 @@ FONT_NAME = "IPAexGothic"  # the family name inside FONT_PATH (a test reads it f
 
 # Colour-blind-safe (Okabe–Ito), one per pillar, used in every report.
 PILLAR_COLOURS = {1: "#0072B2", 2: "#D55E00", 3: "#009E73", 4: "#CC79A7"}
-NEUTRAL = "#7B8794"
+NEUTRAL = "#7B8794"  # lines and edges (3.6:1 on white, above the 3:1 graphics need)
+NEUTRAL_TEXT = "#52606D"  # quiet text: source lines, notes (6.4:1 on white, above AA's 4.5:1)
 LIGHT = "#D9E2EC"
 TEXT = "#1F2933"
-HIGHLIGHT = "#E69F00"
+HIGHLIGHT = "#E69F00"  # an outline or a fill, never the colour of text (2.2:1 on white)
+HIGHLIGHT_TEXT = "#8A5A00"  # text in the highlight's hue (6.1:1 on white)
 
 # One colour per kind of engagement in the country lens (the roles of workplan.analysis).
 ROLE_COLOURS = {
@@ -92,7 +94,7 @@ STYLE = {
     "axes.titleweight": "normal",
     "axes.titlelocation": "left",
     "axes.labelsize": 10,
-    "axes.edgecolor": "#9AA5B1",
+    "axes.edgecolor": NEUTRAL,
     "axes.labelcolor": TEXT,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -138,6 +140,29 @@ def styled(function: ChartFunction) -> ChartFunction:
     return draw  # type: ignore[return-value]
 
 
+def _luminance(colour: Any) -> float:
+    """Relative luminance (WCAG 2) of a matplotlib colour."""
+    from matplotlib.colors import to_rgb
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in to_rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(first: Any, second: Any) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21)."""
+    a, b = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def text_on(background: Any) -> str:
+    """Black or white, whichever reads better on `background`: at least 4.5:1 (WCAG AA) on any
+    colour, so a label drawn on a bar or a tile is readable whatever the fill."""
+    return "#000000" if contrast("#000000", background) >= contrast("#FFFFFF", background) else "#FFFFFF"
+
+
 def pillar_colour(pillar_id: int | None) -> str:
     return (
         PILLAR_COLOURS.get(int(pillar_id), NEUTRAL)
@@ -157,6 +182,8 @@ class Chart:
     figure: Figure
     title: str
     data: pd.DataFrame = field(default_factory=pd.DataFrame)
+    summary: str = ""
+    lang: str = "en"
     _png: bytes | None = field(default=None, repr=False)
 
     def png(self) -> bytes:
@@ -178,8 +205,39 @@ class Chart:
         Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", dpi=(dpi, dpi))
         return buffer.getvalue()
 
-    def _repr_png_(self) -> bytes:
-        return self.png()
+    @property
+    def alt(self) -> str:
+        """What the chart shows, in words: its title and what its data say (the image's alt text)."""
+        stop = "" if self.title.endswith((".", "。")) else ("。" if self.lang == "ja" else ".")
+        return f"{self.title}{stop}{'' if self.lang == 'ja' else ' '}{self.summary}".strip()
+
+    def html(self) -> str:
+        """The chart as readers see it: the image with its alt text, and its data one click away."""
+        import base64
+
+        from PIL import Image
+
+        from .pieces import render
+        from .show import cell_text
+
+        png = self.png()
+        width, height = Image.open(io.BytesIO(png)).size
+        data = self.data.reset_index(drop=True)
+        return render(
+            "chart.html.j2",
+            png=base64.b64encode(png).decode("ascii"),
+            alt=self.alt,
+            title=self.title,
+            width=width,
+            height=height,
+            data_label=t("chart_data", self.lang),
+            head=[header(str(c), self.lang) for c in data.columns],
+            rows=[[cell_text(v) for v in row] for row in data.itertuples(index=False)],
+        )
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        # The HTML holds the PNG: no second copy of it as image/png in the notebook.
+        return {"text/html": self.html(), "text/plain": repr(self)}
 
     def __repr__(self) -> str:
         text = self.title
@@ -242,8 +300,10 @@ def finish(
     data: pd.DataFrame | None = None,
     source: str | None = None,
     note: str | None = None,
+    summary: str = "",
 ) -> Chart:
-    """Title, axis labels and the source line: every chart passes through here."""
+    """Title, axis labels and the source line: every chart passes through here. `summary` says in
+    one or two sentences of the report's language what the chart's data show (its alt text)."""
     with style():
         ax.set_title(title, loc="left", fontsize=STYLE["axes.titlesize"], pad=10)
         if xlabel is not None:
@@ -254,8 +314,8 @@ def finish(
         if note:
             # A long note wraps to the figure's width (about 16 Latin characters an inch at 8 pt).
             line = f"{wrap(note, lang, int(fig.get_figwidth() * 16))}\n{line}"
-        fig.supxlabel(line, x=0.01, ha="left", fontsize=8, color=NEUTRAL)
-    return Chart(fig, title, data if data is not None else pd.DataFrame())
+        fig.supxlabel(line, x=0.01, ha="left", fontsize=8, color=NEUTRAL_TEXT)
+    return Chart(fig, title, data if data is not None else pd.DataFrame(), summary, lang)
 
 
 def status_legend_handles(
@@ -289,6 +349,21 @@ def pillar_legend_handles(lang: str, pillar_names: dict[int, str]) -> list:
 
 
 # --- text ------------------------------------------------------------------------------------------
+
+
+def number(value: float, value_format: str = "{:,.0f}") -> str:
+    return value_format.format(float(value))
+
+
+def listing(pairs: Sequence[tuple[Any, Any]], lang: str) -> str:
+    """'label: value; label: value' (or 'label：value、…') for a chart's alt text."""
+    colon = "：" if lang == "ja" else ": "
+    return t("list_sep", lang).join(f"{label}{colon}{value}" for label, value in pairs)
+
+
+def summary(key: str, lang: str, **values: Any) -> str:
+    """A sentence of a chart's alt text (`alt.<key>` of workplan.i18n) with its values put in."""
+    return t(f"alt.{key}", lang, **values)
 
 
 def wrap(text: str, lang: str, width: int = 40) -> str:
@@ -343,6 +418,13 @@ def hbar(
     label_width: int = 44,
 ) -> Chart:
     """Horizontal bars, first item on top, each labelled with its value; one colour or one per bar."""
+    said = summary(
+        "bars",
+        lang,
+        items=listing(
+            [(label, number(v, value_format)) for label, v in zip(labels, values, strict=True)], lang
+        ),
+    )
     labels = [wrap(str(label), lang, label_width) for label in labels]
     values = [float(v) for v in values]
     colours = [colours] * len(values) if isinstance(colours, str) else list(colours)
@@ -360,7 +442,7 @@ def hbar(
     ax.tick_params(axis="y", length=0)
     if legend:
         ax.legend(handles=legend, loc="lower right", fontsize=8)
-    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note, summary=said)
 
 
 @styled
@@ -393,7 +475,22 @@ def columns(
         ax.yaxis.get_major_locator().set_params(integer=True)  # counts: no 0.2 ticks
     if len(series) > 1:
         ax.legend(loc="upper center", fontsize=8, ncols=min(4, len(series)))
-    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+    said = summary("columns", lang, items=_series_items(labels, series, lang))
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note, summary=said)
+
+
+def _series_items(labels: Sequence[Any], series: dict[str, Sequence[float]], lang: str) -> str:
+    """Each label with the value of each series at it (a missing value left out), as the chart shows."""
+    sep = "、" if lang == "ja" else ", "
+    series = {name: list(values) for name, values in series.items()}
+    pairs = []
+    for i, label in enumerate(labels):
+        present = [(name, vals[i]) for name, vals in series.items() if not pd.isna(vals[i])]
+        if len(series) == 1:
+            pairs += [(label, number(v)) for _, v in present]
+        elif present := [(name, v) for name, v in present if v]:  # a zero draws no bar: not said
+            pairs.append((label, sep.join(f"{name} {number(v)}" for name, v in present)))
+    return listing(pairs, lang)
 
 
 def _stacked_columns(ax, labels, series, colours) -> list[float]:
@@ -465,7 +562,7 @@ def gantt(
             ha="center",
             va="center",
             fontsize=8.5,
-            color=TEXT if r.provisional else "white",
+            color=TEXT if r.provisional else text_on(r.colour),
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5} if r.provisional else None,
         )
     for start, end, text in gaps:
@@ -476,7 +573,7 @@ def gantt(
             ha="center",
             va="bottom",
             fontsize=8.5,
-            color="#8A5A00",
+            color=HIGHLIGHT_TEXT,
             annotation_clip=False,
         )
     if as_of is not None:
@@ -487,7 +584,7 @@ def gantt(
             xytext=(-4, 0),
             textcoords="offset points",
             fontsize=7.5,
-            color=NEUTRAL,
+            color=NEUTRAL_TEXT,
             ha="right",
             va="bottom",
         )
@@ -496,7 +593,12 @@ def gantt(
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.tick_params(axis="y", length=0)
-    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+    said = summary(
+        "periods", lang, items=listing(list(zip(rows["label"], rows["bar_text"], strict=True)), lang)
+    )
+    if len(gaps):
+        said += " " + summary("gaps", lang, items=t("list_sep", lang).join(str(text) for _, _, text in gaps))
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note, summary=said.strip())
 
 
 @styled
@@ -589,7 +691,15 @@ def event_timeline(
         ncols=min(4, len(statuses)),
         fontsize=8,
     )
-    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+    counts = events["status"].value_counts()
+    said = summary(
+        "events",
+        lang,
+        n=len(events),
+        lanes=t("list_sep", lang).join(lanes[lane] for lane in sorted(lanes)),
+        counts=listing([(t(f"status.{s}", lang), int(counts[s])) for s in statuses], lang),
+    )
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note, summary=said)
 
 
 @styled
@@ -624,13 +734,14 @@ def heatmap(
                     ha="center",
                     va="center",
                     fontsize=9,
-                    color="white" if v > values.max() * 0.6 else TEXT,
+                    color=text_on(cmap(v / max(1.0, values.max()))),
                 )
     ax.set_xticks(range(n_cols), [wrap(str(c), lang, 16) for c in matrix.columns], fontsize=8.5)
     ax.set_yticks(range(n_rows), list(matrix.index))
     for label in ax.get_yticklabels():
         if label.get_text() in highlight_rows:
-            label.set_color(HIGHLIGHT)
+            label.set_color(HIGHLIGHT_TEXT)
+            label.set_fontweight("bold")
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -640,7 +751,14 @@ def heatmap(
     ax.tick_params(which="minor", length=0)
     ax.xaxis.tick_top()
     ax.xaxis.set_label_position("top")
-    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+    cells = [
+        (f"{row} – {column}", number(values[i, j]))
+        for i, row in enumerate(matrix.index)
+        for j, column in enumerate(matrix.columns)
+        if values[i, j]
+    ]
+    said = summary("grid", lang, rows=n_rows, cols=n_cols, items=listing(cells, lang) or t("none", lang))
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note, summary=said)
 
 
 @styled
@@ -683,7 +801,7 @@ def tile_map(
                 linestyle="-" if member else ":",
             )
         )
-        dark = member and float(r.value) / top > 0.6
+        ink = text_on(colour)
         # The name readers know, in the report's language ("Brunei Darussalam" takes two lines).
         ax.text(
             x + 0.5,
@@ -693,7 +811,7 @@ def tile_map(
             va="center",
             fontsize=9,
             linespacing=1.1,
-            color="white" if dark else TEXT,
+            color=ink,
         )
         ax.text(
             x + 0.5,
@@ -702,7 +820,7 @@ def tile_map(
             ha="center",
             va="center",
             fontsize=8,
-            color="white" if dark else TEXT,
+            color=ink,
         )
     ax.set_xlim(0, n_cols)
     ax.set_ylim(0, n_rows)
@@ -711,8 +829,18 @@ def tile_map(
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.text(0, -0.25, legend_title, fontsize=8, color=NEUTRAL, va="top")
-    return finish(fig, ax, lang, title, None, None, data, source=source, note=note)
+    # The dotted border is explained only where a tile has one.
+    if tiles["value"].isna().any():
+        legend_title = f"{legend_title}{'' if lang == 'ja' else ' '}{t('tiles_dotted', lang)}"
+    ax.text(0, -0.25, legend_title, fontsize=8, color=NEUTRAL_TEXT, va="top")
+    shown = tiles.sort_values(["row", "col"], kind="stable")
+    said = summary(
+        "tiles",
+        lang,
+        legend=legend_title,
+        items=listing(list(zip(shown["label"], shown["caption"], strict=True)), lang),
+    )
+    return finish(fig, ax, lang, title, None, None, data, source=source, note=note, summary=said)
 
 
 @styled
@@ -750,7 +878,7 @@ def structure_chart(
             wrap(group["pillar_label"].iloc[0], lang, 16),
             ha="center",
             va="center",
-            color="white",
+            color=text_on(colour),
             fontsize=8.5,
         )
         for y, label in zip(ys, group["initiative_label"], strict=True):
@@ -768,7 +896,24 @@ def structure_chart(
     ax.spines["left"].set_visible(False)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel(xlabel)
-    return finish(fig, ax_tree, lang, title, None, None, data, source=source, note=note)
+    sep = "、" if lang == "ja" else ", "
+    said = summary(
+        "structure",
+        lang,
+        items=listing(
+            [
+                (
+                    group["pillar_label"].iloc[0],
+                    sep.join(
+                        f"{i} {n}" for i, n in zip(group["initiative_label"], group["actions"], strict=True)
+                    ),
+                )
+                for _, group in table.groupby("pillar_id", sort=False)
+            ],
+            lang,
+        ),
+    )
+    return finish(fig, ax_tree, lang, title, None, None, data, source=source, note=note, summary=said)
 
 
 @styled
@@ -786,6 +931,7 @@ def stacked_hbar(
     source: str | None = None,
 ) -> Chart:
     """Horizontal bars stacked by series (e.g. pillars), first label on top, totals at the end."""
+    names = list(labels)
     labels = [wrap(str(label), lang, 36) for label in labels]
     fig, ax = new_figure(max(2.4, 0.36 * len(labels) + 1.8))
     positions = list(range(len(labels)))[::-1]
@@ -801,7 +947,8 @@ def stacked_hbar(
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.tick_params(axis="y", length=0)
     ax.legend(loc="lower right", fontsize=8)
-    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+    said = summary("bars", lang, items=_series_items(names, series, lang))
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note, summary=said)
 
 
 @styled
@@ -835,4 +982,15 @@ def milestones(
     ax.set_ylim(0, max(y) * 1.25)
     ax.xaxis.set_major_locator(mdates.YearLocator(2))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+    said = summary(
+        "milestones",
+        lang,
+        items=listing(
+            [
+                (f"{label} ({pd.Timestamp(d).year})", number(v))
+                for label, d, v in zip(points["label"], points["date"], y, strict=True)
+            ],
+            lang,
+        ),
+    )
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note, summary=said)
