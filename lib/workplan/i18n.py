@@ -37,6 +37,7 @@ LABELS: dict[str, dict[str, str]] = {
     "source_quote": {"en": "Source wording", "ja": "原文"},
     "all_reports": {"en": "← All reports", "ja": "← すべてのレポート"},
     "other_language": {"en": "日本語", "ja": "English"},
+    "site.nav": {"en": "Reports", "ja": "レポート"},
     "count": {"en": "Number", "ja": "件数"},
     "year": {"en": "Year", "ja": "年"},
     "fiscal_year": {"en": "Fiscal year", "ja": "年度"},
