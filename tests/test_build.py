@@ -74,38 +74,7 @@ def copy_notebooks(dst: Path) -> Path:
     return dst
 
 
-@pytest.fixture(scope="session")
-def full_build(tmp_path_factory):
-    """A full build of every report from copies of notebooks/ and data/ (so tests may change them)."""
-    import os
-
-    root = tmp_path_factory.mktemp("full-build")
-    notebooks = copy_notebooks(root / "notebooks")
-    data = root / "data"
-    shutil.copytree(DEFAULT_DATA_DIR, data)
-    audit = root / "audit"
-    startup = root / "ipython" / "profile_default" / "startup"
-    startup.mkdir(parents=True)
-    audit.mkdir()
-    (startup / "00-audit.py").write_text(AUDIT_STARTUP)
-    env = {
-        **os.environ,
-        "IPYTHONDIR": str(root / "ipython"),
-        "WORKPLAN_AUDIT_DIR": str(audit),
-    }
-    env.pop("WORKPLAN_DATA_DIR", None)
-    out = root / "reports"
-    result = run_build(out, notebooks, "--jobs", "2", "--data", str(data), env=env)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return {
-        "root": root,
-        "out": out,
-        "data": data,
-        "notebooks": notebooks,
-        "audit": audit,
-        "result": result,
-        "snapshot": {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()},
-    }
+# `full_build` (tests/conftest.py): the one full build of the session, shared with the browser tests.
 
 
 def manifest_of(out: Path) -> dict:
