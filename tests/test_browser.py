@@ -12,6 +12,7 @@ axe-core's serious and critical violations, and the face Japanese text is drawn 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
@@ -102,7 +103,7 @@ def platform_fonts(page) -> list[dict]:
     cdp.send("CSS.enable")
     root = cdp.send("DOM.getDocument")["root"]["nodeId"]
     found = []
-    for selector in ("h1", "caption", "nav a"):
+    for selector in ("h1", "main h2", "nav a"):
         node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
         if node:
             text = page.eval_on_selector(selector, "e => e.textContent")
@@ -244,3 +245,56 @@ def test_a_screenshot_of_a_japanese_report_without_a_system_font(seen, browser, 
     page.close()
     assert shot.stat().st_size > 1000
     assert drawn != boxes
+
+
+# --- paper ---------------------------------------------------------------------------------------------
+
+
+def pdf_facts(path: Path) -> dict:
+    import subprocess
+
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    images = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    return {"pages": pages, "text": text, "images": len(images.splitlines()) - 2}
+
+
+def test_render_writes_a_pdf_with_its_japanese_text_and_charts(tmp_path):
+    import subprocess
+    import sys
+
+    from workplan.paths import PROJECT_ROOT
+
+    out = tmp_path / "report.pdf"
+    cmd = [sys.executable, "-m", "workplan", "render", "pillar3", "-p", "lang", "ja", "-o", str(out)]
+    result = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+    facts = pdf_facts(out)
+    assert facts["pages"] >= 2
+    assert "デジタルインフラ" in facts["text"] and "出典" in facts["text"]
+    assert facts["images"] >= 2  # the report's charts
+    assert "← すべてのレポート" not in facts["text"]  # no navigation on paper
+
+
+def test_build_pdf_prints_each_report_once_and_the_same_bytes_again(full_build, tmp_path):
+    import shutil
+
+    from workplan.build.pdf import write_pdfs
+
+    out = tmp_path / "reports"
+    shutil.copytree(full_build["out"] / "en", out / "en")
+    assert write_pdfs(out, ["en/tracker.html"]) == ["en/tracker.pdf"]
+    first = (out / "en" / "tracker.pdf").read_bytes()
+    assert write_pdfs(out, ["en/tracker.html"]) == []  # up to date: not printed again
+    (out / "en" / "tracker.pdf").unlink()
+    write_pdfs(out, ["en/tracker.html"])
+    assert (out / "en" / "tracker.pdf").read_bytes() == first
+    facts = pdf_facts(out / "en" / "tracker.pdf")
+    assert facts["pages"] >= 2 and facts["images"] >= 1
+    assert re.search(r"<https?://", facts["text"])  # link addresses written out on paper

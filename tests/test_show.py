@@ -239,3 +239,11 @@ def test_only_a_cell_with_a_long_unbroken_run_may_break_inside_words():
     cells = BeautifulSoup(table._repr_html_(), "html.parser").find_all("td")
     assert [td.get("class") for td in cells] == [None, ["workplan-break"]]
     assert cells[1].get_text() == f"Read at {url}."
+
+
+def test_a_cell_in_japanese_in_an_english_table_says_its_language():
+    table = show.table(pd.DataFrame({"text_en": ["ASEAN 9 か国", "nine members"]}), "en", caption="c")
+    cells = BeautifulSoup(table._repr_html_(), "html.parser").find_all("td")
+    assert [td.get("lang") for td in cells] == ["ja", None]
+    ja = show.table(pd.DataFrame({"text_ja": ["ASEAN 9 か国"]}), "ja", caption="c")
+    assert "lang=" not in ja._repr_html_()

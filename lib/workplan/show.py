@@ -53,6 +53,7 @@ class Table:
     caption: str
     source: str
     links: dict[str, str] = field(default_factory=dict)
+    lang: str = ""  # the report's language: a cell in the other one is marked with its own `lang`
 
     def _repr_html_(self) -> str:
         from .pieces import render
@@ -75,6 +76,7 @@ class Table:
                         # A long quote folds to its first words; the whole of it is one click away.
                         "folded": folded,
                         "summary": _first_words(text) if folded else "",
+                        "lang": "ja" if self.lang == "en" and _JAPANESE.search(text) else "",
                     }
                 )
             rows.append(cells)
@@ -108,6 +110,7 @@ class Parts:
 
 
 SAFE_URL = re.compile(r"https?://", re.IGNORECASE)
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # kana and kanji: text in Japanese
 
 # A cell longer than this (characters) folds to its first words, so a long quote does not make its
 # row tall on a phone; the whole text is one click (or tap) away.
@@ -283,7 +286,7 @@ def table(
         label = t(columns[column], lang) if columns and column in columns else header(column, lang)
         link_columns[label] = f"{label} (URL)"
         shown[link_columns[label]] = frame[url_column].to_numpy()
-    return Table(shown, caption, source or t("source_line", lang), link_columns)
+    return Table(shown, caption, source or t("source_line", lang), link_columns, lang)
 
 
 # --- what every report repeats -----------------------------------------------------------------------
