@@ -35,6 +35,8 @@ def latin_only_fontconfig(folder: Path) -> Path:
     path = folder / "fonts.conf"
     path.write_text(
         f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>{dirs}'
+        # the system's aliases (sans-serif → DejaVu Sans, …) without its font folders
+        '<include ignore_missing="yes">/etc/fonts/conf.d</include>'
         f"<cachedir>{cache}</cachedir></fontconfig>\n"
     )
     return path

@@ -297,4 +297,16 @@ def test_build_pdf_prints_each_report_once_and_the_same_bytes_again(full_build, 
     assert (out / "en" / "tracker.pdf").read_bytes() == first
     facts = pdf_facts(out / "en" / "tracker.pdf")
     assert facts["pages"] >= 2 and facts["images"] >= 1
-    assert re.search(r"<https?://", facts["text"])  # link addresses written out on paper
+
+
+def test_on_paper_a_links_address_is_written_out(full_build, tmp_path):
+    from workplan.build.pdf import pdf_of
+
+    page = (full_build["out"] / "en" / "tracker.html").read_text(encoding="utf-8")
+    page = page.replace(
+        "<main>", '<main><p><a href="https://www.soumu.go.jp/example.html">An outcome</a></p>', 1
+    )
+    out = tmp_path / "tracker.pdf"
+    out.write_bytes(pdf_of(page.encode("utf-8")))
+    text = pdf_facts(out)["text"]
+    assert "An outcome <https://www.soumu.go.jp/example.html>" in re.sub(r"\s+", " ", text)
