@@ -1,7 +1,7 @@
 """The Japanese face each page carries, so its Japanese text shows on a machine without a Japanese font.
 
 Each page embeds a subset of IPAexGothic (the face the charts use, shipped by the pinned
-matplotlib-fontja package) holding only the characters of that page outside ASCII, as a WOFF font in
+matplotlib-fontja package) holding only the Japanese characters of that page (kana, kanji, CJK punctuation and full-width forms), as a WOFF font in
 a `data:` address: the page stays one file that works offline and by mail. The IPA Font License
 v1.0 that comes with the font allows this: a font embedded in a document "for the display of the
 font" within that document (its Article 1.5, "Embedded Fonts"), reproduced with the document without
@@ -33,10 +33,17 @@ def _cmap() -> frozenset[int]:
     return frozenset(TTFont(io.BytesIO(_font_bytes()), lazy=True).getBestCmap())
 
 
+# CJK punctuation, kana, kanji and full-width forms: what the embedded face draws. Latin letters and
+# punctuation (–, —, …) are left to the reader's own fonts.
+JAPANESE_RANGES = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF))
+
+
 def characters(text: str) -> list[int]:
-    """The code points of `text` outside ASCII that the font has a glyph for, in order."""
+    """The code points of `text` in Japanese ranges that the font has a glyph for, in order."""
     have = _cmap()
-    return sorted({ord(c) for c in text if ord(c) > 0x7F and ord(c) in have})
+    return sorted(
+        {cp for cp in map(ord, set(text)) if cp in have and any(a <= cp <= b for a, b in JAPANESE_RANGES)}
+    )
 
 
 @functools.cache
