@@ -23,7 +23,7 @@ import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .i18n import header, t
+from .i18n import header, relabel, t
 
 # The font file of matplotlib-fontja, found without importing it: its import sets matplotlib's global
 # font family, and importing this module must not change global state.
@@ -223,6 +223,10 @@ class Chart:
         png = self.png()
         width, height = Image.open(io.BytesIO(png)).size
         data = self.data.reset_index(drop=True)
+        try:  # vocabulary values and headers as the report's tables show them
+            data = relabel(data, self.lang)
+        except KeyError:  # a value without a label (a researcher's own chart): shown as it is
+            data = data.rename(columns=lambda c: header(str(c), self.lang))
         return render(
             "chart.html.j2",
             png=base64.b64encode(png).decode("ascii"),
@@ -231,7 +235,7 @@ class Chart:
             width=width,
             height=height,
             data_label=t("chart_data", self.lang),
-            head=[header(str(c), self.lang) for c in data.columns],
+            head=[str(c) for c in data.columns],
             rows=[[cell_text(v) for v in row] for row in data.itertuples(index=False)],
         )
 
