@@ -247,3 +247,25 @@ def test_every_text_on_a_chart_reads_at_aa_contrast(rendered):
 def test_text_on_any_fill_reaches_aa():
     for fill in [*charts.PILLAR_COLOURS.values(), *charts.STATUS_COLOURS.values(), "#9CC3E4", "#777777"]:
         assert charts.contrast(charts.text_on(fill), fill) >= 4.5, fill
+
+
+def test_every_bar_and_marker_stands_out_from_white_at_3_to_1(rendered):
+    """WCAG's need for graphics: a bar, a tile or a marker has a fill or an outline of 3:1 on white
+    (shaded spans behind the data, drawn translucent, are a background and not counted)."""
+    from matplotlib.colors import to_hex
+    from matplotlib.lines import Line2D
+
+    for chart in (p for p in rendered["parts"] if isinstance(p, charts.Chart)):
+        for ax in chart.figure.axes:
+            for patch in ax.patches:
+                if patch.get_alpha() is not None and patch.get_alpha() < 1:
+                    continue
+                face, edge = to_hex(patch.get_facecolor()), to_hex(patch.get_edgecolor())
+                if face == "#ffffff" and patch.get_linewidth() == 0:
+                    continue
+                outline = charts.contrast(edge, "#ffffff") if patch.get_linewidth() > 0 else 0
+                assert max(charts.contrast(face, "#ffffff"), outline) >= 3, (chart.title, face, edge)
+            for line in ax.get_lines():
+                if isinstance(line, Line2D) and line.get_marker() not in (None, "None", ""):
+                    edge = to_hex(line.get_markeredgecolor())
+                    assert charts.contrast(edge, "#ffffff") >= 3, (chart.title, edge)

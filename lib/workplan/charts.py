@@ -163,6 +163,18 @@ def text_on(background: Any) -> str:
     return "#000000" if contrast("#000000", background) >= contrast("#FFFFFF", background) else "#FFFFFF"
 
 
+def edge_for(fill: Any) -> str:
+    """The outline of a mark filled with `fill`: the fill itself where it stands out from white at
+    3:1 (WCAG's need for graphics), else the same hue darkened until it does."""
+    from matplotlib.colors import to_hex, to_rgb
+
+    rgb = to_rgb(fill)
+    factor = 1.0
+    while contrast(tuple(c * factor for c in rgb), "#FFFFFF") < 3 and factor > 0:
+        factor -= 0.05
+    return to_hex(tuple(c * max(factor, 0.0) for c in rgb))
+
+
 def pillar_colour(pillar_id: int | None) -> str:
     return (
         PILLAR_COLOURS.get(int(pillar_id), NEUTRAL)
@@ -339,7 +351,7 @@ def status_legend_handles(
                 marker=style["marker"],
                 markersize=8,
                 markerfacecolor=edge if style["filled"] else "white",
-                markeredgecolor=edge,
+                markeredgecolor=edge_for(edge),
                 label=t(f"status.{status}", lang),
             )
         )
@@ -349,7 +361,10 @@ def status_legend_handles(
 def pillar_legend_handles(lang: str, pillar_names: dict[int, str]) -> list:
     from matplotlib.patches import Patch
 
-    return [Patch(facecolor=pillar_colour(p), label=name) for p, name in pillar_names.items()]
+    return [
+        Patch(facecolor=pillar_colour(p), edgecolor=edge_for(pillar_colour(p)), label=name)
+        for p, name in pillar_names.items()
+    ]
 
 
 # --- text ------------------------------------------------------------------------------------------
@@ -435,7 +450,9 @@ def hbar(
     lines = sum(label.count("\n") + 1 for label in labels)
     fig, ax = new_figure(max(2.2, 0.36 * lines + 1.4))
     positions = list(range(len(labels)))[::-1]
-    ax.barh(positions, values, color=list(colours), height=0.65)
+    ax.barh(
+        positions, values, color=list(colours), edgecolor=[edge_for(c) for c in colours], lw=0.8, height=0.65
+    )
     ax.set_yticks(positions, labels)
     top = max([float(v) for v in values] + [1.0])
     for y, v in zip(positions, values, strict=True):
@@ -501,7 +518,16 @@ def _stacked_columns(ax, labels, series, colours) -> list[float]:
     bottom = [0.0] * len(labels)
     for name, values in series.items():
         vals = [0.0 if pd.isna(v) else float(v) for v in values]
-        ax.bar(range(len(labels)), vals, bottom=bottom, color=colours[name], label=name, width=0.7)
+        ax.bar(
+            range(len(labels)),
+            vals,
+            bottom=bottom,
+            color=colours[name],
+            edgecolor=edge_for(colours[name]),
+            lw=0.8,
+            label=name,
+            width=0.7,
+        )
         bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
     for x, total in enumerate(bottom):
         ax.text(x, total + max(bottom) * 0.02, f"{total:,.0f}", ha="center", fontsize=9)
@@ -520,7 +546,15 @@ def _side_by_side_columns(ax, labels, series, colours) -> list[float]:
             value = values[name][x]
             label = None if name in in_legend else name  # one legend entry per series
             in_legend.add(name)
-            ax.bar(centre, value, width=width * 0.95, color=colours[name], label=label)
+            ax.bar(
+                centre,
+                value,
+                width=width * 0.95,
+                color=colours[name],
+                edgecolor=edge_for(colours[name]),
+                lw=0.8,
+                label=label,
+            )
             ax.text(centre, value + top * 0.02, f"{value:,.0f}", ha="center", fontsize=9)
     return [v for vals in values.values() for v in vals if v is not None]
 
@@ -555,7 +589,7 @@ def gantt(
             left=mdates.date2num(r.start),
             height=0.55,
             color="white" if r.provisional else r.colour,
-            edgecolor=r.colour,
+            edgecolor=edge_for(r.colour),
             hatch="///" if r.provisional else None,
             linewidth=1.2,
         )
@@ -644,7 +678,7 @@ def event_timeline(
                 left=mdates.date2num(r.start),
                 height=0.12,
                 color=colour if style["filled"] else "white",
-                edgecolor=colour,
+                edgecolor=edge_for(colour),
                 hatch=None if style["filled"] else "///",
                 lw=0.8,
             )
@@ -655,7 +689,7 @@ def event_timeline(
             marker=style["marker"],
             markersize=7,
             markerfacecolor=colour if style["filled"] else "white",
-            markeredgecolor=colour,
+            markeredgecolor=edge_for(colour),
             markeredgewidth=1.4,
         )
         if label_column:
@@ -800,7 +834,7 @@ def tile_map(
                 0.9,
                 boxstyle="round,pad=0,rounding_size=0.08",
                 facecolor=colour,
-                edgecolor=HIGHLIGHT if r.iso3 == highlight else "#9AA5B1",
+                edgecolor=HIGHLIGHT_TEXT if r.iso3 == highlight else NEUTRAL,
                 linewidth=2.5 if r.iso3 == highlight else 0.8,
                 linestyle="-" if member else ":",
             )
@@ -892,7 +926,14 @@ def structure_chart(
     ax_tree.set_ylim(-0.6, n - 0.4)
     ax_tree.axis("off")
     colours = [pillar_colour(p) for p in table["pillar_id"]]
-    ax.barh(positions, table["actions"], color=colours, height=0.6)
+    ax.barh(
+        positions,
+        table["actions"],
+        color=colours,
+        edgecolor=[edge_for(c) for c in colours],
+        lw=0.8,
+        height=0.6,
+    )
     for y, v in zip(positions, table["actions"], strict=True):
         ax.text(float(v) + 0.08, y, f"{v}", va="center", fontsize=9)
     ax.set_xlim(0, float(table["actions"].max()) + 1)
@@ -942,7 +983,16 @@ def stacked_hbar(
     left = [0.0] * len(labels)
     for name, values in series.items():
         vals = [float(v) for v in values]
-        ax.barh(positions, vals, left=left, color=colours[name], label=name, height=0.65)
+        ax.barh(
+            positions,
+            vals,
+            left=left,
+            color=colours[name],
+            edgecolor=edge_for(colours[name]),
+            lw=0.8,
+            label=name,
+            height=0.65,
+        )
         left = [a + b for a, b in zip(left, vals, strict=True)]
     for y, total in zip(positions, left, strict=True):
         ax.text(total + 0.05, y, f"{total:.0f}", va="center", fontsize=9)
