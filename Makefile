@@ -12,7 +12,7 @@ INSTALL_KERNEL := $(BIN)/python -m ipykernel install --sys-prefix --name workpla
 USER_ID ?= $(shell id -u)
 LAB_ROOT := $(if $(filter 0,$(USER_ID)),--allow-root,)
 
-.PHONY: reports test lab lint check baseline bench mutation lock clean
+.PHONY: reports test lab lint check baseline bench mutation lock clean screenshots
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -51,6 +51,9 @@ bench: $(KERNEL)  ## the build against a plain papermill + nbconvert loop, and i
 
 mutation: $(STAMP)  ## mutation testing of the logic modules, one after the other (slow; not part of test): MODULES="tracker data" JOBS=1 AGAIN=1
 	$(BIN)/python tests/mutate.py $(if $(JOBS),--jobs $(JOBS)) $(if $(AGAIN),--again) $(MODULES)
+
+screenshots: $(STAMP)  ## every report at 390, 768 and 1280 px into screenshots/ (not in git), after make reports
+	$(BIN)/python tests/screenshots.py --reports reports --out screenshots
 
 lock: $(STAMP)  ## refresh requirements.lock from the current environment
 	{ echo "# Every package of the project's environment, pinned (direct pins live in pyproject.toml)."; \

@@ -211,3 +211,61 @@ def test_wrap_never_splits_a_latin_word():
         len(line) <= 26
         for line in charts.wrap("Digital Infrastructure and Digital Transformation", "en", 26).splitlines()
     )
+
+
+def test_every_chart_says_its_title_and_its_data_in_words_in_its_language(rendered):
+    lang = rendered["lang"]
+    for chart in (p for p in rendered["parts"] if isinstance(p, charts.Chart)):
+        alt = chart.alt
+        assert alt.startswith(chart.title) and len(alt) > len(chart.title) + 10, alt
+        assert "No description" not in alt
+        if lang == "ja":
+            assert JAPANESE.search(alt.removeprefix(chart.title)), alt
+        html = chart.html()
+        assert 'alt="' in html and "data:image/png;base64," in html
+        if not chart.data.empty:
+            assert "<details" in html and "<caption>" in html and 'scope="col"' in html
+
+
+def test_every_text_on_a_chart_reads_at_aa_contrast(rendered):
+    """Text is drawn in a colour with at least 4.5:1 on white, or in white on a fill that
+    `charts.text_on` chose it for (4.5:1 there by construction)."""
+    from matplotlib.colors import to_hex
+
+    for chart in (p for p in rendered["parts"] if isinstance(p, charts.Chart)):
+        for text in chart.figure.findobj(lambda a: hasattr(a, "get_text") and hasattr(a, "get_color")):
+            if not text.get_text().strip() or not text.get_visible():
+                continue
+            colour = to_hex(text.get_color())
+            assert colour == "#ffffff" or charts.contrast(colour, "#ffffff") >= 4.5, (
+                chart.title,
+                text.get_text(),
+                colour,
+            )
+
+
+def test_text_on_any_fill_reaches_aa():
+    for fill in [*charts.PILLAR_COLOURS.values(), *charts.STATUS_COLOURS.values(), "#9CC3E4", "#777777"]:
+        assert charts.contrast(charts.text_on(fill), fill) >= 4.5, fill
+
+
+def test_every_bar_and_marker_stands_out_from_white_at_3_to_1(rendered):
+    """WCAG's need for graphics: a bar, a tile or a marker has a fill or an outline of 3:1 on white
+    (shaded spans behind the data, drawn translucent, are a background and not counted)."""
+    from matplotlib.colors import to_hex
+    from matplotlib.lines import Line2D
+
+    for chart in (p for p in rendered["parts"] if isinstance(p, charts.Chart)):
+        for ax in chart.figure.axes:
+            for patch in ax.patches:
+                if patch.get_alpha() is not None and patch.get_alpha() < 1:
+                    continue
+                face, edge = to_hex(patch.get_facecolor()), to_hex(patch.get_edgecolor())
+                if face == "#ffffff" and patch.get_linewidth() == 0:
+                    continue
+                outline = charts.contrast(edge, "#ffffff") if patch.get_linewidth() > 0 else 0
+                assert max(charts.contrast(face, "#ffffff"), outline) >= 3, (chart.title, face, edge)
+            for line in ax.get_lines():
+                if isinstance(line, Line2D) and line.get_marker() not in (None, "None", ""):
+                    edge = to_hex(line.get_markeredgecolor())
+                    assert charts.contrast(edge, "#ffffff") >= 3, (chart.title, edge)

@@ -95,6 +95,11 @@ def parser() -> argparse.ArgumentParser:
         help="combine the output folders of the N shards into --out and write the index",
     )
     b.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also write a PDF beside each report (printed by Chromium: apt-get install chromium)",
+    )
+    b.add_argument(
         "--no-warm-up",
         action="store_true",
         help="start each kernel only when its report is due (for comparison: slower)",
@@ -111,7 +116,7 @@ def parser() -> argparse.ArgumentParser:
         metavar=("NAME", "VALUE"),
         help="a parameter of the notebook (repeat for several); the others keep their defaults",
     )
-    r.add_argument("-o", "--output", type=Path, required=True, help="FILE.html (or FILE.ipynb)")
+    r.add_argument("-o", "--output", type=Path, required=True, help="FILE.html (or FILE.ipynb, or FILE.pdf)")
     r.add_argument("--data", type=Path, default=default_data, help="data folder (default: data/)")
     r.add_argument("--timeout", type=_positive_int, default=DEFAULT_TIMEOUT, help="seconds allowed per cell")
 
@@ -163,7 +168,12 @@ def main(argv: list[str] | None = None) -> int:
             shard=args.shard,
             merge=args.merge,
         )
-        return main_build(options)
+        code = main_build(options)
+        if args.pdf and code == 0 and not args.check:
+            from .build.pdf import pdf_build
+
+            code = pdf_build(args.out, quiet=args.quiet)
+        return code
     if args.command == "render":
         from .build.render import render
 

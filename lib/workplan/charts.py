@@ -23,7 +23,7 @@ import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .i18n import t
+from .i18n import header, relabel, t
 
 # The font file of matplotlib-fontja, found without importing it: its import sets matplotlib's global
 # font family, and importing this module must not change global state.
@@ -34,10 +34,12 @@ FONT_NAME = "IPAexGothic"  # the family name inside FONT_PATH (a test reads it f
 
 # Colour-blind-safe (Okabe–Ito), one per pillar, used in every report.
 PILLAR_COLOURS = {1: "#0072B2", 2: "#D55E00", 3: "#009E73", 4: "#CC79A7"}
-NEUTRAL = "#7B8794"
+NEUTRAL = "#7B8794"  # lines and edges (3.6:1 on white, above the 3:1 graphics need)
+NEUTRAL_TEXT = "#52606D"  # quiet text: source lines, notes (6.4:1 on white, above AA's 4.5:1)
 LIGHT = "#D9E2EC"
 TEXT = "#1F2933"
-HIGHLIGHT = "#E69F00"
+HIGHLIGHT = "#E69F00"  # an outline or a fill, never the colour of text (2.2:1 on white)
+HIGHLIGHT_TEXT = "#8A5A00"  # text in the highlight's hue (6.1:1 on white)
 
 # One colour per kind of engagement in the country lens (the roles of workplan.analysis).
 ROLE_COLOURS = {
@@ -95,7 +97,7 @@ STYLE = {
     "axes.titleweight": "normal",
     "axes.titlelocation": "left",
     "axes.labelsize": 10,
-    "axes.edgecolor": "#9AA5B1",
+    "axes.edgecolor": NEUTRAL,
     "axes.labelcolor": TEXT,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -141,6 +143,41 @@ def styled(function: ChartFunction) -> ChartFunction:
     return draw  # type: ignore[return-value]
 
 
+def _luminance(colour: Any) -> float:
+    """Relative luminance (WCAG 2) of a matplotlib colour."""
+    from matplotlib.colors import to_rgb
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in to_rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(first: Any, second: Any) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21)."""
+    a, b = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def text_on(background: Any) -> str:
+    """Black or white, whichever reads better on `background`: at least 4.5:1 (WCAG AA) on any
+    colour, so a label drawn on a bar or a tile is readable whatever the fill."""
+    return "#000000" if contrast("#000000", background) >= contrast("#FFFFFF", background) else "#FFFFFF"
+
+
+def edge_for(fill: Any) -> str:
+    """The outline of a mark filled with `fill`: the fill itself where it stands out from white at
+    3:1 (WCAG's need for graphics), else the same hue darkened until it does."""
+    from matplotlib.colors import to_hex, to_rgb
+
+    rgb = to_rgb(fill)
+    factor = 1.0
+    while contrast(tuple(c * factor for c in rgb), "#FFFFFF") < 3 and factor > 0:
+        factor -= 0.05
+    return to_hex(tuple(c * max(factor, 0.0) for c in rgb))
+
+
 def pillar_colour(pillar_id: int | None) -> str:
     return (
         PILLAR_COLOURS.get(int(pillar_id), NEUTRAL)
@@ -160,6 +197,8 @@ class Chart:
     figure: Figure
     title: str
     data: pd.DataFrame = field(default_factory=pd.DataFrame)
+    summary: str = ""
+    lang: str = "en"
     _png: bytes | None = field(default=None, repr=False)
 
     def png(self) -> bytes:
@@ -181,8 +220,43 @@ class Chart:
         Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", dpi=(dpi, dpi))
         return buffer.getvalue()
 
-    def _repr_png_(self) -> bytes:
-        return self.png()
+    @property
+    def alt(self) -> str:
+        """What the chart shows, in words: its title and what its data say (the image's alt text)."""
+        stop = "" if self.title.endswith((".", "。")) else ("。" if self.lang == "ja" else ".")
+        return f"{self.title}{stop}{'' if self.lang == 'ja' else ' '}{self.summary}".strip()
+
+    def html(self) -> str:
+        """The chart as readers see it: the image with its alt text, and its data one click away."""
+        import base64
+
+        from PIL import Image
+
+        from .pieces import render
+        from .show import cell_text
+
+        png = self.png()
+        width, height = Image.open(io.BytesIO(png)).size
+        data = self.data.reset_index(drop=True)
+        try:  # vocabulary values and headers as the report's tables show them
+            data = relabel(data, self.lang)
+        except KeyError:  # a value without a label (a researcher's own chart): shown as it is
+            data = data.rename(columns=lambda c: header(str(c), self.lang))
+        return render(
+            "chart.html.j2",
+            png=base64.b64encode(png).decode("ascii"),
+            alt=self.alt,
+            title=self.title,
+            width=width,
+            height=height,
+            data_label=t("chart_data", self.lang),
+            head=[str(c) for c in data.columns],
+            rows=[[cell_text(v) for v in row] for row in data.itertuples(index=False)],
+        )
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        # The HTML holds the PNG: no second copy of it as image/png in the notebook.
+        return {"text/html": self.html(), "text/plain": repr(self)}
 
     def __repr__(self) -> str:
         text = self.title
@@ -245,8 +319,10 @@ def finish(
     data: pd.DataFrame | None = None,
     source: str | None = None,
     note: str | None = None,
+    summary: str = "",
 ) -> Chart:
-    """Title, axis labels and the source line: every chart passes through here."""
+    """Title, axis labels and the source line: every chart passes through here. `summary` says in
+    one or two sentences of the report's language what the chart's data show (its alt text)."""
     with style():
         ax.set_title(title, loc="left", fontsize=STYLE["axes.titlesize"], pad=10)
         if xlabel is not None:
@@ -257,8 +333,8 @@ def finish(
         if note:
             # A long note wraps to the figure's width (about 16 Latin characters an inch at 8 pt).
             line = f"{wrap(note, lang, int(fig.get_figwidth() * 16))}\n{line}"
-        fig.supxlabel(line, x=0.01, ha="left", fontsize=8, color=NEUTRAL)
-    return Chart(fig, title, data if data is not None else pd.DataFrame())
+        fig.supxlabel(line, x=0.01, ha="left", fontsize=8, color=NEUTRAL_TEXT)
+    return Chart(fig, title, data if data is not None else pd.DataFrame(), summary, lang)
 
 
 def status_legend_handles(
@@ -278,7 +354,7 @@ def status_legend_handles(
                 marker=style["marker"],
                 markersize=8,
                 markerfacecolor=edge if style["filled"] else "white",
-                markeredgecolor=edge,
+                markeredgecolor=edge_for(edge),
                 label=t(f"status.{status}", lang),
             )
         )
@@ -286,6 +362,21 @@ def status_legend_handles(
 
 
 # --- text ------------------------------------------------------------------------------------------
+
+
+def number(value: float, value_format: str = "{:,.0f}") -> str:
+    return value_format.format(float(value))
+
+
+def listing(pairs: Sequence[tuple[Any, Any]], lang: str) -> str:
+    """'label: value; label: value' (or 'label：value、…') for a chart's alt text."""
+    colon = "：" if lang == "ja" else ": "
+    return t("list_sep", lang).join(f"{label}{colon}{value}" for label, value in pairs)
+
+
+def summary(key: str, lang: str, **values: Any) -> str:
+    """A sentence of a chart's alt text (`alt.<key>` of workplan.i18n) with its values put in."""
+    return t(f"alt.{key}", lang, **values)
 
 
 def wrap(text: str, lang: str, width: int = 40) -> str:
@@ -340,13 +431,22 @@ def hbar(
     label_width: int = 44,
 ) -> Chart:
     """Horizontal bars, first item on top, each labelled with its value; one colour or one per bar."""
+    said = summary(
+        "bars",
+        lang,
+        items=listing(
+            [(label, number(v, value_format)) for label, v in zip(labels, values, strict=True)], lang
+        ),
+    )
     labels = [wrap(str(label), lang, label_width) for label in labels]
     values = [float(v) for v in values]
     colours = [colours] * len(values) if isinstance(colours, str) else list(colours)
     lines = sum(label.count("\n") + 1 for label in labels)
     fig, ax = new_figure(max(2.2, 0.36 * lines + 1.4))
     positions = list(range(len(labels)))[::-1]
-    ax.barh(positions, values, color=list(colours), height=0.65)
+    ax.barh(
+        positions, values, color=list(colours), edgecolor=[edge_for(c) for c in colours], lw=0.8, height=0.65
+    )
     ax.set_yticks(positions, labels)
     top = max([float(v) for v in values] + [1.0])
     for y, v in zip(positions, values, strict=True):
@@ -357,7 +457,7 @@ def hbar(
     ax.tick_params(axis="y", length=0)
     if legend:
         ax.legend(handles=legend, loc="lower right", fontsize=8)
-    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note, summary=said)
 
 
 @styled
@@ -390,14 +490,38 @@ def columns(
         ax.yaxis.get_major_locator().set_params(integer=True)  # counts: no 0.2 ticks
     if len(series) > 1:
         ax.legend(loc="upper center", fontsize=8, ncols=min(4, len(series)))
-    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+    said = summary("columns", lang, items=_series_items(labels, series, lang))
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note, summary=said)
+
+
+def _series_items(labels: Sequence[Any], series: dict[str, Sequence[float]], lang: str) -> str:
+    """Each label with the value of each series at it (a missing value left out), as the chart shows."""
+    sep = "、" if lang == "ja" else ", "
+    series = {name: list(values) for name, values in series.items()}
+    pairs = []
+    for i, label in enumerate(labels):
+        present = [(name, vals[i]) for name, vals in series.items() if not pd.isna(vals[i])]
+        if len(series) == 1:
+            pairs += [(label, number(v)) for _, v in present]
+        elif present := [(name, v) for name, v in present if v]:  # a zero draws no bar: not said
+            pairs.append((label, sep.join(f"{name} {number(v)}" for name, v in present)))
+    return listing(pairs, lang)
 
 
 def _stacked_columns(ax, labels, series, colours) -> list[float]:
     bottom = [0.0] * len(labels)
     for name, values in series.items():
         vals = [0.0 if pd.isna(v) else float(v) for v in values]
-        ax.bar(range(len(labels)), vals, bottom=bottom, color=colours[name], label=name, width=0.7)
+        ax.bar(
+            range(len(labels)),
+            vals,
+            bottom=bottom,
+            color=colours[name],
+            edgecolor=edge_for(colours[name]),
+            lw=0.8,
+            label=name,
+            width=0.7,
+        )
         bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
     for x, total in enumerate(bottom):
         ax.text(x, total + max(bottom) * 0.02, f"{total:,.0f}", ha="center", fontsize=9)
@@ -416,7 +540,15 @@ def _side_by_side_columns(ax, labels, series, colours) -> list[float]:
             value = values[name][x]
             label = None if name in in_legend else name  # one legend entry per series
             in_legend.add(name)
-            ax.bar(centre, value, width=width * 0.95, color=colours[name], label=label)
+            ax.bar(
+                centre,
+                value,
+                width=width * 0.95,
+                color=colours[name],
+                edgecolor=edge_for(colours[name]),
+                lw=0.8,
+                label=label,
+            )
             ax.text(centre, value + top * 0.02, f"{value:,.0f}", ha="center", fontsize=9)
     return [v for vals in values.values() for v in vals if v is not None]
 
@@ -451,7 +583,7 @@ def gantt(
             left=mdates.date2num(r.start),
             height=0.55,
             color="white" if r.provisional else r.colour,
-            edgecolor=r.colour,
+            edgecolor=edge_for(r.colour),
             hatch="///" if r.provisional else None,
             linewidth=1.2,
         )
@@ -462,7 +594,7 @@ def gantt(
             ha="center",
             va="center",
             fontsize=8.5,
-            color=TEXT if r.provisional else "white",
+            color=TEXT if r.provisional else text_on(r.colour),
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5} if r.provisional else None,
         )
     for start, end, text in gaps:
@@ -473,7 +605,7 @@ def gantt(
             ha="center",
             va="bottom",
             fontsize=8.5,
-            color="#8A5A00",
+            color=HIGHLIGHT_TEXT,
             annotation_clip=False,
         )
     if as_of is not None:
@@ -484,7 +616,7 @@ def gantt(
             xytext=(-4, 0),
             textcoords="offset points",
             fontsize=7.5,
-            color=NEUTRAL,
+            color=NEUTRAL_TEXT,
             ha="right",
             va="bottom",
         )
@@ -493,7 +625,12 @@ def gantt(
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.tick_params(axis="y", length=0)
-    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+    said = summary(
+        "periods", lang, items=listing(list(zip(rows["label"], rows["bar_text"], strict=True)), lang)
+    )
+    if len(gaps):
+        said += " " + summary("gaps", lang, items=t("list_sep", lang).join(str(text) for _, _, text in gaps))
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note, summary=said.strip())
 
 
 @styled
@@ -535,7 +672,7 @@ def event_timeline(
                 left=mdates.date2num(r.start),
                 height=0.12,
                 color=colour if style["filled"] else "white",
-                edgecolor=colour,
+                edgecolor=edge_for(colour),
                 hatch=None if style["filled"] else "///",
                 lw=0.8,
             )
@@ -546,7 +683,7 @@ def event_timeline(
             marker=style["marker"],
             markersize=7,
             markerfacecolor=colour if style["filled"] else "white",
-            markeredgecolor=colour,
+            markeredgecolor=edge_for(colour),
             markeredgewidth=1.4,
         )
         if label_column:
@@ -586,7 +723,15 @@ def event_timeline(
         ncols=min(4, len(statuses)),
         fontsize=8,
     )
-    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+    counts = events["status"].value_counts()
+    said = summary(
+        "events",
+        lang,
+        n=len(events),
+        lanes=t("list_sep", lang).join(lanes[lane] for lane in sorted(lanes)),
+        counts=listing([(t(f"status.{s}", lang), int(counts[s])) for s in statuses], lang),
+    )
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note, summary=said)
 
 
 @styled
@@ -621,13 +766,14 @@ def heatmap(
                     ha="center",
                     va="center",
                     fontsize=9,
-                    color="white" if v > values.max() * 0.6 else TEXT,
+                    color=text_on(cmap(v / max(1.0, values.max()))),
                 )
     ax.set_xticks(range(n_cols), [wrap(str(c), lang, 16) for c in matrix.columns], fontsize=8.5)
     ax.set_yticks(range(n_rows), list(matrix.index))
     for label in ax.get_yticklabels():
         if label.get_text() in highlight_rows:
-            label.set_color(HIGHLIGHT)
+            label.set_color(HIGHLIGHT_TEXT)
+            label.set_fontweight("bold")
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -637,7 +783,14 @@ def heatmap(
     ax.tick_params(which="minor", length=0)
     ax.xaxis.tick_top()
     ax.xaxis.set_label_position("top")
-    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+    cells = [
+        (f"{row} – {column}", number(values[i, j]))
+        for i, row in enumerate(matrix.index)
+        for j, column in enumerate(matrix.columns)
+        if values[i, j]
+    ]
+    said = summary("grid", lang, rows=n_rows, cols=n_cols, items=listing(cells, lang) or t("none", lang))
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note, summary=said)
 
 
 @styled
@@ -675,12 +828,12 @@ def tile_map(
                 0.9,
                 boxstyle="round,pad=0,rounding_size=0.08",
                 facecolor=colour,
-                edgecolor=HIGHLIGHT if r.iso3 == highlight else "#9AA5B1",
+                edgecolor=HIGHLIGHT_TEXT if r.iso3 == highlight else NEUTRAL,
                 linewidth=2.5 if r.iso3 == highlight else 0.8,
                 linestyle="-" if member else ":",
             )
         )
-        dark = member and float(r.value) / top > 0.6
+        ink = text_on(colour)
         # The name readers know, in the report's language ("Brunei Darussalam" takes two lines).
         ax.text(
             x + 0.5,
@@ -690,7 +843,7 @@ def tile_map(
             va="center",
             fontsize=9,
             linespacing=1.1,
-            color="white" if dark else TEXT,
+            color=ink,
         )
         ax.text(
             x + 0.5,
@@ -699,7 +852,7 @@ def tile_map(
             ha="center",
             va="center",
             fontsize=8,
-            color="white" if dark else TEXT,
+            color=ink,
         )
     ax.set_xlim(0, n_cols)
     ax.set_ylim(0, n_rows)
@@ -708,8 +861,18 @@ def tile_map(
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.text(0, -0.25, legend_title, fontsize=8, color=NEUTRAL, va="top")
-    return finish(fig, ax, lang, title, None, None, data, source=source, note=note)
+    # The dotted border is explained only where a tile has one.
+    if tiles["value"].isna().any():
+        legend_title = f"{legend_title}{'' if lang == 'ja' else ' '}{t('tiles_dotted', lang)}"
+    ax.text(0, -0.25, legend_title, fontsize=8, color=NEUTRAL_TEXT, va="top")
+    shown = tiles.sort_values(["row", "col"], kind="stable")
+    said = summary(
+        "tiles",
+        lang,
+        legend=legend_title,
+        items=listing(list(zip(shown["label"], shown["caption"], strict=True)), lang),
+    )
+    return finish(fig, ax, lang, title, None, None, data, source=source, note=note, summary=said)
 
 
 @styled
@@ -747,7 +910,7 @@ def structure_chart(
             wrap(group["pillar_label"].iloc[0], lang, 16),
             ha="center",
             va="center",
-            color="white",
+            color=text_on(colour),
             fontsize=8.5,
         )
         for y, label in zip(ys, group["initiative_label"], strict=True):
@@ -757,7 +920,14 @@ def structure_chart(
     ax_tree.set_ylim(-0.6, n - 0.4)
     ax_tree.axis("off")
     colours = [pillar_colour(p) for p in table["pillar_id"]]
-    ax.barh(positions, table["actions"], color=colours, height=0.6)
+    ax.barh(
+        positions,
+        table["actions"],
+        color=colours,
+        edgecolor=[edge_for(c) for c in colours],
+        lw=0.8,
+        height=0.6,
+    )
     for y, v in zip(positions, table["actions"], strict=True):
         ax.text(float(v) + 0.08, y, f"{v}", va="center", fontsize=9)
     ax.set_xlim(0, float(table["actions"].max()) + 1)
@@ -765,7 +935,24 @@ def structure_chart(
     ax.spines["left"].set_visible(False)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel(xlabel)
-    return finish(fig, ax_tree, lang, title, None, None, data, source=source, note=note)
+    sep = "、" if lang == "ja" else ", "
+    said = summary(
+        "structure",
+        lang,
+        items=listing(
+            [
+                (
+                    group["pillar_label"].iloc[0],
+                    sep.join(
+                        f"{i} {n}" for i, n in zip(group["initiative_label"], group["actions"], strict=True)
+                    ),
+                )
+                for _, group in table.groupby("pillar_id", sort=False)
+            ],
+            lang,
+        ),
+    )
+    return finish(fig, ax_tree, lang, title, None, None, data, source=source, note=note, summary=said)
 
 
 @styled
@@ -783,13 +970,23 @@ def stacked_hbar(
     source: str | None = None,
 ) -> Chart:
     """Horizontal bars stacked by series (e.g. pillars), first label on top, totals at the end."""
+    names = list(labels)
     labels = [wrap(str(label), lang, 36) for label in labels]
     fig, ax = new_figure(max(2.4, 0.36 * len(labels) + 1.8))
     positions = list(range(len(labels)))[::-1]
     left = [0.0] * len(labels)
     for name, values in series.items():
         vals = [float(v) for v in values]
-        ax.barh(positions, vals, left=left, color=colours[name], label=name, height=0.65)
+        ax.barh(
+            positions,
+            vals,
+            left=left,
+            color=colours[name],
+            edgecolor=edge_for(colours[name]),
+            lw=0.8,
+            label=name,
+            height=0.65,
+        )
         left = [a + b for a, b in zip(left, vals, strict=True)]
     for y, total in zip(positions, left, strict=True):
         ax.text(total + 0.05, y, f"{total:.0f}", va="center", fontsize=9)
@@ -798,7 +995,8 @@ def stacked_hbar(
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.tick_params(axis="y", length=0)
     ax.legend(loc="lower right", fontsize=8)
-    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+    said = summary("bars", lang, items=_series_items(names, series, lang))
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note, summary=said)
 
 
 @styled
@@ -832,4 +1030,15 @@ def milestones(
     ax.set_ylim(0, max(y) * 1.25)
     ax.xaxis.set_major_locator(mdates.YearLocator(2))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note)
+    said = summary(
+        "milestones",
+        lang,
+        items=listing(
+            [
+                (f"{label} ({pd.Timestamp(d).year})", number(v))
+                for label, d, v in zip(points["label"], points["date"], y, strict=True)
+            ],
+            lang,
+        ),
+    )
+    return finish(fig, ax, lang, title, xlabel, ylabel, data, source=source, note=note, summary=said)

@@ -37,6 +37,7 @@ LABELS: dict[str, dict[str, str]] = {
     "source_quote": {"en": "Source wording", "ja": "原文"},
     "all_reports": {"en": "← All reports", "ja": "← すべてのレポート"},
     "other_language": {"en": "日本語", "ja": "English"},
+    "site.nav": {"en": "Reports", "ja": "レポート"},
     "count": {"en": "Number", "ja": "件数"},
     "year": {"en": "Year", "ja": "年"},
     "fiscal_year": {"en": "Fiscal year", "ja": "年度"},
@@ -95,6 +96,33 @@ LABELS: dict[str, dict[str, str]] = {
     "plan_status": {"en": "Status in the plan (January 2026)", "ja": "プラン上の状況（2026年1月）"},
     "in_group": {"en": "In the Friends Group", "ja": "フレンズグループ参加"},
     "list_sep": {"en": "; ", "ja": "、"},
+    # --- charts: the data one click away, and what each kind of chart says in words (its alt text) ----
+    "chart_data": {"en": "Data of this chart", "ja": "このグラフのデータ"},
+    "tiles_dotted": {
+        "en": "Dotted: not an ASEAN member on the as-of date.",
+        "ja": "点線：基準日にASEAN非加盟。",
+    },
+    "alt.bars": {"en": "Bars, from the top: {items}.", "ja": "上から順に、{items}。"},
+    "alt.columns": {"en": "Columns, from the left: {items}.", "ja": "左から順に、{items}。"},
+    "alt.periods": {"en": "Periods, from the top: {items}.", "ja": "上から順に、{items}。"},
+    "alt.gaps": {"en": "Shaded between them: {items}.", "ja": "その間の網掛け：{items}。"},
+    "alt.events": {
+        "en": "{n} dated items on the lanes {lanes}; by status: {counts}.",
+        "ja": "{lanes}の各レーンに日付のある項目{n}件。状況別に、{counts}。",
+    },
+    "alt.grid": {
+        "en": "A grid of {rows} rows and {cols} columns; the cells with a number: {items}.",
+        "ja": "{rows}行×{cols}列の表。数のあるセルは、{items}。",
+    },
+    "alt.tiles": {
+        "en": "{legend} Each member as a tile: {items}.",
+        "ja": "{legend}各国をタイルで表示：{items}。",
+    },
+    "alt.structure": {
+        "en": "Actions per initiative, by pillar: {items}.",
+        "ja": "柱ごとの各取組の行動の数：{items}。",
+    },
+    "alt.milestones": {"en": "The values the source gives: {items}.", "ja": "原文が示す値：{items}。"},
     "source_title": {"en": "Source of the outcome", "ja": "実施状況の出典"},
     "source_publisher": {"en": "Publisher", "ja": "発行者"},
     "source_date": {"en": "Published", "ja": "公表日"},
@@ -337,8 +365,8 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ja": "広島AIプロセス・フレンズグループに参加するASEAN加盟国",
     },
     "friends_map_legend": {
-        "en": "Dark: participating as of {recorded}; light: not listed; dotted: not an ASEAN member on the as-of date.",
-        "ja": "濃色：{recorded}時点で参加、淡色：記載なし、点線：基準日にASEAN非加盟。",
+        "en": "Dark: participating as of {recorded}; light: not listed.",
+        "ja": "濃色：{recorded}時点で参加、淡色：記載なし。",
     },
     "in_group_short": {"en": "member", "ja": "参加"},
     "not_in_group_short": {"en": "not listed", "ja": "記載なし"},
@@ -436,8 +464,8 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ja": "ASEAN IVOフォーラム開催国（{first}〜{last}年）",
     },
     "forum_map_legend": {
-        "en": "Shade: forums hosted or planned; years under each name; dotted: not an ASEAN member on the as-of date.",
-        "ja": "濃さ：開催（予定を含む）回数、国名の下は開催年、点線：基準日にASEAN非加盟。",
+        "en": "Shade: forums hosted or planned; years under each name.",
+        "ja": "濃さ：開催（予定を含む）回数、国名の下は開催年。",
     },
     "forums_caption": {"en": "ASEAN IVO Forums by year", "ja": "ASEAN IVOフォーラム開催地（年別）"},
     "forums_text": {
@@ -506,8 +534,8 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "ja": "プランが各ASEAN加盟国に言及する回数",
     },
     "engagement_map_legend": {
-        "en": "Number under each name: rows naming the member; dotted: not an ASEAN member on {as_of}.",
-        "ja": "国名の下の数：言及する行の数、点線：{as_of}時点でASEAN非加盟。",
+        "en": "Number under each name: rows naming the member on {as_of}.",
+        "ja": "国名の下の数：{as_of}時点で言及する行の数。",
     },
     "country_title": {"en": "Country lens: {name}", "ja": "国別の視点：{name}"},
     "country_member": {

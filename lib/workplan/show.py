@@ -13,7 +13,6 @@ written.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -54,32 +53,39 @@ class Table:
     caption: str
     source: str
     links: dict[str, str] = field(default_factory=dict)
+    lang: str = ""  # the report's language: a cell in the other one is marked with its own `lang`
 
     def _repr_html_(self) -> str:
+        from .pieces import render
+
         shown = [c for c in self.frame.columns if c not in self.links.values()]
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown)
         rows = []
         for _, row in self.frame.iterrows():
             cells = []
             for column in shown:
-                text = html.escape(cell_text(row[column]))
+                text = cell_text(row[column])
                 url = row[self.links[column]] if column in self.links else None
-                if isinstance(url, str) and SAFE_URL.match(url):
-                    text = f'<a href="{html.escape(url, quote=True)}">{text}</a>'
-                # A cell holding a long unbroken run (an address) may break it rather than run past
-                # the page; other cells keep their words whole.
-                long_run = any(len(word) > 40 for word in cell_text(row[column]).split())
+                folded = len(text) > FOLD_AT
                 cells.append(
-                    f'<td style="overflow-wrap: anywhere;">{text}</td>' if long_run else f"<td>{text}</td>"
+                    {
+                        "text": text,
+                        "url": url if isinstance(url, str) and SAFE_URL.match(url) else None,
+                        # A cell holding a long unbroken run (an address) may break it rather than run
+                        # past the page; other cells keep their words whole.
+                        "long_run": any(len(word) > 40 for word in text.split()),
+                        # A long quote folds to its first words; the whole of it is one click away.
+                        "folded": folded,
+                        "summary": _first_words(text) if folded else "",
+                        "lang": "ja" if self.lang == "en" and _JAPANESE.search(text) else "",
+                    }
                 )
-            rows.append(f"<tr>{''.join(cells)}</tr>")
-        return (
-            # tex2jax_ignore: JupyterLab typesets $…$ in HTML outputs as mathematics otherwise.
-            '<div class="workplan-table-block tex2jax_ignore mathjax_ignore">'
-            f"<p><strong>{html.escape(self.caption)}</strong></p>"
-            f'<table class="workplan-table"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>"
-            f'<p style="font-size: 0.8em; color: #7b8794;">{html.escape(self.source)}</p></div>'
+            rows.append(cells)
+        return render(
+            "table.html.j2",
+            caption=self.caption,
+            head=[str(c) for c in shown],
+            rows=rows,
+            source=self.source,
         )
 
     def __repr__(self) -> str:
@@ -104,6 +110,19 @@ class Parts:
 
 
 SAFE_URL = re.compile(r"https?://", re.IGNORECASE)
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # kana and kanji: text in Japanese
+
+# A cell longer than this (characters) folds to its first words, so a long quote does not make its
+# row tall on a phone; the whole text is one click (or tap) away.
+FOLD_AT = 160
+
+
+def _first_words(text: str, width: int = 60) -> str:
+    """The start of a long text, cut at a word boundary where it has spaces, with an ellipsis."""
+    cut = text[:width]
+    if " " in cut[width // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip() + "…"
 
 
 def cell_text(value: Any) -> str:
@@ -122,9 +141,18 @@ _MARKDOWN_PUNCTUATION = re.compile(r"([!\"#$%'()*+,\-./:;=?@\[\\\]^_`{|}~])")
 
 
 def escape_md(value: Any) -> str:
-    """A value from the data, made literal inside Markdown: it shows exactly as written."""
+    """A value from the data, made literal inside Markdown: it shows exactly as written.
+
+    Punctuation is backslash-escaped and `&`, `<`, `>` become entities. Spaces and tabs that open a
+    line become character references too: four of them (or a tab) would otherwise start a code
+    block, in which escapes and entities show literally.
+    """
     text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(value))
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _LEADING_BLANKS.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group()), text)
+
+
+_LEADING_BLANKS = re.compile(r"^[ \t]+", re.MULTILINE)
 
 
 def _markdown_template(template: str) -> str:
@@ -258,7 +286,7 @@ def table(
         label = t(columns[column], lang) if columns and column in columns else header(column, lang)
         link_columns[label] = f"{label} (URL)"
         shown[link_columns[label]] = frame[url_column].to_numpy()
-    return Table(shown, caption, source or t("source_line", lang), link_columns)
+    return Table(shown, caption, source or t("source_line", lang), link_columns, lang)
 
 
 # --- what every report repeats -----------------------------------------------------------------------

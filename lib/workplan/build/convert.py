@@ -2,7 +2,8 @@
 
 The build, `python -m workplan render` and `python -m workplan html` (for a notebook executed by
 papermill) all go through `Converter.html`: code and parameter cells hidden, notes for researchers
-removed, images inline, a navigation bar to the index and the other language. What differs between
+removed, images inline, a navigation bar to the index and the other language, and the Japanese
+face the page needs embedded (`fonts.py`). What differs between
 two executions of the same inputs (execution counts, timings, papermill's metadata) is dropped first.
 """
 
@@ -92,12 +93,15 @@ class Converter:
                 "other_lang_label": t("other_language", spec.lang),
                 "index_label": t("all_reports", spec.lang),
                 "project_label": t("site.project", spec.lang),
+                "nav_label": t("site.nav", spec.lang),
             },
         }
         reader_nb = for_readers(nb)
         with self.lock:
             body, _ = self.exporters[spec.lang].from_notebook_node(reader_nb, resources=resources)
-        return body.encode("utf-8")
+        from .fonts import embed
+
+        return embed(body).encode("utf-8")
 
 
 def notebook_bytes(nb: Any) -> bytes:

@@ -94,6 +94,14 @@ def render(
     from .convert import notebook_bytes
 
     content = notebook_bytes(nb) if out_file.suffix == ".ipynb" else html
+    if out_file.suffix == ".pdf":  # printed by Chromium from the same HTML (build/pdf.py)
+        from .pdf import pdf_of
+
+        try:
+            content = pdf_of(html)
+        except OutputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_CANNOT_WRITE
     code = _write(out_file, content)
     if code == EXIT_OK:
         print(f"wrote {out_file} ({spec.key}, {spec.params_json()})")

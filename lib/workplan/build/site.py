@@ -150,7 +150,9 @@ def render_index(inputs: dict[str, Any]) -> str:
     )
     env.globals["t"] = t
     env.globals["day"] = lambda iso, lang: format_date(iso, "day", lang)
-    return env.get_template("index.html.j2").render(**inputs)
+    from .fonts import embed
+
+    return embed(env.get_template("index.html.j2").render(**inputs))
 
 
 def update_site(
