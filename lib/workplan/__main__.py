@@ -138,8 +138,11 @@ def parser() -> argparse.ArgumentParser:
 
     sub.add_parser("validate", help="check every data file against data/datapackage.json")
     sub.add_parser("datasets", help="list the datasets with their row counts")
-    se = sub.add_parser("search", help="rows of any dataset that mention a term, in Japanese or English")
-    se.add_argument("term", help="a word or name, e.g. 'Open RAN' or オープンRAN")
+    se = sub.add_parser(
+        "search", help="rows about or mentioning a term, in Japanese or English, with the words matched"
+    )
+    se.add_argument("term", help="a word or name, e.g. AJCCBC, OpenRAN or オープンRAN")
+    se.add_argument("--lang", choices=("en", "ja"), default="en", help="language of the rows' labels")
     return p
 
 
@@ -179,19 +182,17 @@ def main(argv: list[str] | None = None) -> int:
 
         return refresh_baseline(args.notebooks, jobs=args.jobs)
     if args.command == "search":
-        from .data import default_catalog
         from .errors import DataValidationError
+        from .search import format_hits, search
 
         try:
-            found = default_catalog().search(args.term)
+            found = search(args.term, lang=args.lang)
         except DataValidationError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-        for row in found.itertuples(index=False):
-            print(
-                f"{row.dataset} {row.key} ({row.source_lines if isinstance(row.source_lines, str) else '-'}): {row.source_quote}"
-            )
-        print(f"{len(found)} row(s) mention {args.term!r}", file=sys.stderr)
+        if len(found):
+            print(format_hits(found))
+        print(f"{len(found)} row(s) found for {args.term!r}", file=sys.stderr)
         return 0
     if args.command in ("validate", "datasets"):
         from .data import default_catalog
