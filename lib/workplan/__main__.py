@@ -1,4 +1,4 @@
-"""Command line: `python -m workplan build|render|html|baseline|validate|datasets|search`.
+"""Command line: `python -m workplan build|render|html|baseline|validate|datasets|search|cite`.
 
 Exit codes (for schedulers): 0 done; 1 some report failed (the others were built); 2 invalid data,
 parameters or options (nothing built); 3 another build is running; 4 reports/ cannot be written
@@ -143,6 +143,10 @@ def parser() -> argparse.ArgumentParser:
     )
     se.add_argument("term", help="a word or name, e.g. AJCCBC, OpenRAN or オープンRAN")
     se.add_argument("--lang", choices=("en", "ja"), default="en", help="language of the rows' labels")
+    ci = sub.add_parser("cite", help="cite one row: text, BibTeX and CSL-JSON, linked to its source line")
+    ci.add_argument("dataset", help="a dataset, e.g. ajccbc_support")
+    ci.add_argument("key", help="the row's key (parts joined with '/'), e.g. next or KHM/2026")
+    ci.add_argument("--lang", choices=("en", "ja"), default="en", help="language of the citation")
     return p
 
 
@@ -193,6 +197,16 @@ def main(argv: list[str] | None = None) -> int:
         if len(found):
             print(format_hits(found))
         print(f"{len(found)} row(s) found for {args.term!r}", file=sys.stderr)
+        return 0
+    if args.command == "cite":
+        from .cite import cite
+        from .errors import DataValidationError, ParameterError, UnknownDatasetError
+
+        try:
+            print(cite(args.dataset, args.key, lang=args.lang).render())
+        except (DataValidationError, ParameterError, UnknownDatasetError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         return 0
     if args.command in ("validate", "datasets"):
         from .data import default_catalog
