@@ -136,8 +136,14 @@ def parser() -> argparse.ArgumentParser:
     bl.add_argument("notebooks", nargs="*", help="notebook files (default: all)")
     bl.add_argument("--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1)
 
-    sub.add_parser("validate", help="check every data file against data/datapackage.json")
-    sub.add_parser("datasets", help="list the datasets with their row counts")
+    for name, text in (
+        ("validate", "check every data file against data/datapackage.json"),
+        ("datasets", "list the datasets with their row counts"),
+    ):
+        v = sub.add_parser(name, help=text)
+        v.add_argument(
+            "--data", type=Path, default=default_data, help="data folder to check (default: data/)"
+        )
     se = sub.add_parser(
         "search", help="rows about or mentioning a term, in Japanese or English, with the words matched"
     )
@@ -209,10 +215,15 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return 0
     if args.command in ("validate", "datasets"):
-        from .data import default_catalog
+        from .data import Catalog, default_catalog
         from .errors import DataValidationError
 
-        catalog = default_catalog()
+
+        if not (args.data / "datapackage.json").is_file():
+            print(f"error: {args.data} is not a data folder: it has no datapackage.json", file=sys.stderr)
+            return 2
+        same = args.data.resolve() == default_catalog().data_dir.resolve()
+        catalog = default_catalog() if same else Catalog(args.data)
         try:
             catalog.load_all()
         except DataValidationError as exc:
@@ -221,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "datasets":
             print(catalog.datasets().to_string(index=False))
         else:
-            print(f"ok: {len(catalog.names())} datasets valid")
+            where = "" if same else f" in {args.data}"
+            print(f"ok: {len(catalog.names())} datasets valid{where}")
         return 0
     return 2
 

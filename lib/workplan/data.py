@@ -268,6 +268,32 @@ def _encoding_hint(raw: bytes) -> str:
     return f"; this file looks like {looks}: save it as UTF-8 ({SAVE_AS_UTF8})"
 
 
+# The characters a download's CSV puts an apostrophe before so that no spreadsheet runs the text as a
+# formula (workplan.build.downloads.FORMULA_STARTS; a test checks they agree).
+DOWNLOAD_GUARDED = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _download_guarded(
+    resource: Resource, file: str, rows: list[list[str]], lines: list[int]
+) -> list[Problem]:
+    """Cells that still carry the downloads' formula guard ('+J for +J): a downloaded CSV copied back."""
+    problems = []
+    for i, row in enumerate(rows):
+        for column, value in zip(resource.field_names, row, strict=True):
+            if value.startswith("'") and value[1:].startswith(DOWNLOAD_GUARDED):
+                expected = (
+                    f"{value[1:]!r} without the leading apostrophe: the downloads (reports/data/*.csv) put "
+                    "' before text starting with = + - @ so that spreadsheets do not run it as a formula, "
+                    "and this value came from one; remove the apostrophe, or copy the row from data/"
+                )
+                problems.append(
+                    Problem(
+                        resource.name, file, expected, row=i + 1, line=lines[i], column=column, found=value
+                    )
+                )
+    return problems
+
+
 class Catalog:
     """All datasets of one data directory. Tables are validated once and cached per process."""
 
@@ -422,6 +448,9 @@ class Catalog:
         ]
         if bad:
             raise DataValidationError(bad)
+        guarded = _download_guarded(resource, file, rows, lines)
+        if guarded:
+            raise DataValidationError(guarded)
         return rows, lines
 
     def _read_and_check(self, resource: Resource) -> pd.DataFrame:
