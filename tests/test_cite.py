@@ -117,3 +117,17 @@ def test_cli_cite_prints_text_bibtex_and_csl_json_linking_to_line_205():
         cwd=PROJECT_ROOT,
     )
     assert bad.returncode == 2 and "jaif, jica, next" in bad.stderr
+
+
+def test_a_report_table_links_its_source_line_and_each_row_s_line_to_the_source_page(monkeypatch):
+    import workplan
+    from workplan import show
+
+    monkeypatch.delenv("WORKPLAN_SITE_URL", raising=False)
+    frame = workplan.load("ajccbc_support")[["phase_id", "label_en", "source_lines"]]
+    page = show.table(frame, "en", caption="c")._repr_html_()
+    assert '<a href="../source.html#L205">L205</a>' in page  # reports/<lang>/x.html → reports/source.html
+    assert '<a href="../source.html" style="color: inherit;">Source: MIC' in page
+    monkeypatch.setenv("WORKPLAN_SITE_URL", "https://example.org/site")
+    assert show.source_href("L205-L206") == "https://example.org/site/source.html#L205"
+    assert "source_lines_href" not in repr(show.table(frame, "en", caption="c"))

@@ -88,9 +88,15 @@ def _id(kind: str, *parts: str) -> str:
     return f"urn:uuid:{uuid.uuid5(_NAMESPACE, '/'.join((kind, *parts)))}"
 
 
-def feed_bytes(as_of: str, lang: str = "en", catalog: Catalog | None = None, base: str = "") -> bytes:
+def feed_bytes(
+    as_of: str,
+    lang: str = "en",
+    catalog: Catalog | None = None,
+    base: str = "",
+    changed: pd.DataFrame | None = None,
+) -> bytes:
     """The Atom feed in `lang` as of `as_of`; `base`: where the reports are published ('' for links
-    relative to reports/)."""
+    relative to reports/); `changed`: changes(as_of) when already at hand."""
     from .i18n import format_date, t
     from .ical import items_on, when
     from .search import source_link
@@ -137,7 +143,7 @@ def feed_bytes(as_of: str, lang: str = "en", catalog: Catalog | None = None, bas
             )
         )
 
-    for ch in changes(as_of, c).itertuples(index=False):
+    for ch in (changes(as_of, c) if changed is None else changed).itertuples(index=False):
         old, new = t(f"status.{ch.old}", lang), t(f"status.{ch.new}", lang)
         title_item = getattr(ch, f"title_{lang}")
         title = t("feed.change", lang, title=title_item, old=old, new=new)
@@ -193,4 +199,6 @@ def _entry(
 
 def feed_files(as_of: str, catalog: Catalog | None = None, base: str = "") -> dict[str, bytes]:
     """The feeds the site publishes, by path under reports/."""
-    return {path: feed_bytes(as_of, lang, catalog, base) for lang, path in FEEDS.items()}
+    c = _catalog(catalog)
+    changed = changes(as_of, c)
+    return {path: feed_bytes(as_of, lang, c, base, changed) for lang, path in FEEDS.items()}

@@ -81,15 +81,22 @@ def calendar_bytes(
     country: str | None = None,
     catalog: Catalog | None = None,
     base: str = "",
+    items: pd.DataFrame | None = None,
 ) -> bytes:
     """The iCalendar file of the dated items (all, one pillar's or one country's) with their status on
-    `as_of`. `base`: where the reports are published ('' for links relative to reports/)."""
+    `as_of`. `base`: where the reports are published ('' for links relative to reports/); `items`:
+    items_on(as_of) when already at hand."""
     from icalendar import Calendar, Event
 
     from .i18n import t
     from .search import source_link
 
-    items = items_on(as_of, pillar, country, catalog)
+    if items is None:
+        items = items_on(as_of, catalog=catalog)
+    if pillar is not None:
+        items = items[items["pillar_id"] == pillar]
+    if country is not None:
+        items = items[items["country_iso3"] == country]
     stamp = dt.datetime.combine(dt.date.fromisoformat(str(as_of)[:10]), dt.time(), tzinfo=dt.UTC)
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -165,14 +172,14 @@ def calendar_files(as_of: str, catalog: Catalog | None = None, base: str = "") -
     members = list(c.load("countries")["iso3"].astype(str))
     files = {}
     for lang in ("en", "ja"):
-        files[f"calendar/{lang}/all.ics"] = calendar_bytes(as_of, lang, catalog=c, base=base)
+        files[f"calendar/{lang}/all.ics"] = calendar_bytes(as_of, lang, catalog=c, base=base, items=items)
         for pillar in sorted(int(p) for p in items["pillar_id"].dropna().unique()):
             files[f"calendar/{lang}/pillar-{pillar}.ics"] = calendar_bytes(
-                as_of, lang, pillar=pillar, catalog=c, base=base
+                as_of, lang, pillar=pillar, catalog=c, base=base, items=items
             )
         for iso3 in members:
             if (items["country_iso3"] == iso3).any():
                 files[f"calendar/{lang}/country-{iso3.lower()}.ics"] = calendar_bytes(
-                    as_of, lang, country=iso3, catalog=c, base=base
+                    as_of, lang, country=iso3, catalog=c, base=base, items=items
                 )
     return files

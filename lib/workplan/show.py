@@ -79,7 +79,8 @@ class Table:
             f"<p><strong>{html.escape(self.caption)}</strong></p>"
             f'<table class="workplan-table"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>"
-            f'<p style="font-size: 0.8em; color: #7b8794;">{html.escape(self.source)}</p></div>'
+            f'<p style="font-size: 0.8em; color: #7b8794;"><a href="{html.escape(source_href(), quote=True)}" '
+            f'style="color: inherit;">{html.escape(self.source)}</a></p></div>'
         )
 
     def __repr__(self) -> str:
@@ -103,7 +104,17 @@ class Parts:
         return "\n\n".join(repr(p) for p in self.parts)
 
 
-SAFE_URL = re.compile(r"https?://", re.IGNORECASE)
+SAFE_URL = re.compile(r"https?://|(\.\./)?source\.html#L[0-9]+\Z", re.IGNORECASE)
+
+
+def source_href(lines: Any = None) -> str:
+    """The source page (workplan.cite), at the first of `lines` ('L205' → …source.html#L205): on the
+    published site when its address is known, else beside the report's folder (reports/source.html)."""
+    from .build.site import site_url
+
+    base = site_url() or "../"
+    m = re.match(r"L([0-9]+)", lines) if isinstance(lines, str) else None
+    return f"{base}source.html" + (f"#L{m.group(1)}" if m else "")
 
 
 def cell_text(value: Any) -> str:
@@ -252,6 +263,9 @@ def table(
         names = country_names(lang)
         frame = frame.assign(**{c: frame[c].map(lambda v: v if pd.isna(v) else names[str(v)]) for c in codes})
     links = dict(links or {})
+    if "source_lines" in frame.columns and "source_lines" not in links:  # each row's line on the source page
+        frame = frame.assign(source_lines_href=frame["source_lines"].map(source_href))
+        links["source_lines"] = "source_lines_href"
     shown = relabel(frame.drop(columns=list(links.values())), lang, columns)
     link_columns = {}
     for column, url_column in links.items():
