@@ -218,7 +218,6 @@ def main(argv: list[str] | None = None) -> int:
         from .data import Catalog, default_catalog
         from .errors import DataValidationError
 
-
         if not (args.data / "datapackage.json").is_file():
             print(f"error: {args.data} is not a data folder: it has no datapackage.json", file=sys.stderr)
             return 2

@@ -414,16 +414,15 @@ def _record(rank: int, row: Row, match: Match, lang: str) -> dict[str, Any]:
     }
 
 
-_INDEXES: dict[int, Index] = {}
-
-
 def index_of(catalog: Catalog | None = None) -> Index:
+    """The catalog's search index, built on first use and kept with the catalog (as its tables are)."""
     from .data import default_catalog
 
     c = catalog if catalog is not None else default_catalog()
-    if id(c) not in _INDEXES:
-        _INDEXES[id(c)] = Index(c)
-    return _INDEXES[id(c)]
+    index = c.__dict__.get("_search_index")
+    if index is None:
+        index = c.__dict__["_search_index"] = Index(c)
+    return index
 
 
 def search(term: str, catalog: Catalog | None = None, lang: str = "en") -> pd.DataFrame:
