@@ -230,4 +230,9 @@ def test_cli_search_gives_the_same_rows_for_either_spelling():
         == japanese.stdout.splitlines()[0]
         == "glossary Open RAN — Open Radio Access Network"
     )
-    assert "    name: title_ja: 日ASEAN «Open RAN»シンポジウム" in english.stdout
+    assert "    name: title_en: Japan-ASEAN «Open RAN» Symposium" in english.stdout
+    japanese = _cli("search", "Open RAN", "--lang", "ja")
+    assert (
+        "ict_fund_projects 1 — 日ASEAN Open RANシンポジウム\n    name: title_ja: 日ASEAN «Open RAN»シンポジウム"
+        in japanese.stdout
+    )

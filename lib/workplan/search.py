@@ -315,8 +315,9 @@ class Index:
                 best = (spans[m.start()][0], spans[m.end() - 1][1])
         return best
 
-    def find(self, term: str) -> list[tuple[int, Row, Match]]:
-        """(rank, row, what matched) for every row the term finds, best first."""
+    def find(self, term: str, lang: str = "en") -> list[tuple[int, Row, Match]]:
+        """(rank, row, what matched) for every row the term finds, best first; of a row's matching
+        columns, one in `lang` is shown before the other language's."""
         names = self.spellings(term)
         patterns = [pattern(n) for n in names if key(n)]
         if not patterns:
@@ -340,6 +341,7 @@ class Index:
                 where = self._first_match(value, patterns) if value else None
                 if where:
                     matches.append(Match(column, value, *where))
+            matches.sort(key=lambda m: not m.column.endswith(f"_{lang}"))  # stable: field order otherwise
             named = [m for m in matches if NAME_COLUMNS.match(m.column)]
             if (r.dataset, r.key) in entity_keys and (named or matches):
                 exact = [
@@ -365,7 +367,7 @@ class Index:
         return found
 
     def frame(self, term: str, lang: str = "en") -> pd.DataFrame:
-        records = [_record(rank, row, match, lang) for rank, row, match in self.find(term)]
+        records = [_record(rank, row, match, lang) for rank, row, match in self.find(term, lang)]
         out = pd.DataFrame(records, columns=COLUMNS)
         out["rank"] = pd.Series([r["rank"] for r in records], dtype="Int64")
         out["slide"] = pd.Series([r["slide"] for r in records], dtype="Int64")
@@ -494,7 +496,7 @@ def static_index(catalog: Catalog | None = None, lang: str = "en") -> dict[str, 
         if not k or k in terms:
             continue
         hits = []
-        for rank, row, match in ix.find(name):
+        for rank, row, match in ix.find(name, lang):
             if match.text not in texts:
                 texts[match.text] = len(texts)
             hits.append(
@@ -509,6 +511,7 @@ def static_index(catalog: Catalog | None = None, lang: str = "en") -> dict[str, 
             )
         terms[k] = hits
     return {
+        "lang": lang,
         "relations": list(RELATIONS),
         "separators": SEPARATORS,
         "name_columns": NAME_COLUMNS.pattern,
