@@ -131,3 +131,20 @@ def test_a_report_table_links_its_source_line_and_each_row_s_line_to_the_source_
     monkeypatch.setenv("WORKPLAN_SITE_URL", "https://example.org/site")
     assert show.source_href("L205-L206") == "https://example.org/site/source.html#L205"
     assert "source_lines_href" not in repr(show.table(frame, "en", caption="c"))
+
+
+def test_an_outcome_is_cited_with_the_page_it_was_read_from():
+    import pandas as pd
+
+    outcome = pd.read_csv(PROJECT_ROOT / "data" / "outcomes.csv", dtype=str).iloc[0]
+    c = cite("outcomes", outcome["outcome_id"], base="")
+    assert c.source_lines is None and c.url is None  # no line of the plan: it quotes its own source
+    for value in (
+        outcome["source_publisher"],
+        outcome["source_title"],
+        outcome["source_date"],
+        outcome["source_url"],
+    ):
+        assert value in c.text
+    assert outcome["source_quote"] in c.text and "MIC, Japan-ASEAN Digital Work Plan" not in c.text
+    assert c.csl["source"] == c.outside and outcome["source_url"] in c.bibtex

@@ -72,6 +72,7 @@ class Citation:
     data_version: str
     year: int
     url: str | None
+    outside: str | None = None  # a row quoting another source (outcomes): its publisher, title, date, address
 
     @property
     def where(self) -> str:
@@ -93,12 +94,16 @@ class Citation:
             if self.where:
                 quote = f"「{self.quote}」" if self.quote else ""
                 parts.append(f"出典：{PLAN['ja']}{self.where}{quote}")
+            elif self.outside:
+                parts.append(f"出典：{self.outside}" + (f"「{self.quote}」" if self.quote else ""))
             text = "、".join(parts[:2]) + "。" + (parts[2] + "。" if len(parts) > 2 else "")
         else:
             text = f"{row}, in {PROJECT_TITLE}, version {self.version} (data package {self.data_version})."
             if self.where:
                 quote = f": “{self.quote}”" if self.quote else ""
                 text += f" Source: {PLAN['en']}, {self.where}{quote}."
+            elif self.outside:
+                text += f" Source: {self.outside}" + (f": “{self.quote}”." if self.quote else ".")
         return text + (f" {self.url}" if self.url else "")
 
     @property
@@ -108,7 +113,11 @@ class Citation:
 
         ident = re.sub(r"[^A-Za-z0-9]+", "_", f"workplan_{self.dataset}_{self.key}").strip("_")
         title = f"{self.dataset} {self.key}" + (f": {self.label}" if self.label else "")
-        note = f"Source: {PLAN[self.lang]}, {self.where}" if self.where else f"Source: {PLAN[self.lang]}"
+        note = (
+            f"Source: {PLAN[self.lang]}, {self.where}"
+            if self.where
+            else f"Source: {self.outside or PLAN[self.lang]}"
+        )
         if self.quote:
             note += f": {self.quote}"
         fields = [
@@ -137,7 +146,7 @@ class Citation:
             "version": f"{self.version} (data package {self.data_version})",
             "issued": {"date-parts": [[self.year]]},
             "language": self.lang,
-            "source": PLAN[self.lang],
+            "source": self.outside if self.outside and not self.where else PLAN[self.lang],
         }
         if self.where:
             item["locator"] = self.source_lines
@@ -172,6 +181,11 @@ def cite(
     created = str(c.descriptor.get("created", ""))[:4]
     first = re.match(r"L(\d+)", row.source_lines or "")
     quote = row.values.get("source_quote")
+    outside = None
+    if c.resource(dataset).quotes != "plan":  # the row quotes a page it names (an outcome's source)
+        v = row.values
+        parts = [v.get("source_publisher"), v.get("source_title"), v.get("source_date"), v.get("source_url")]
+        outside = ", ".join(str(p.date()) if hasattr(p, "date") else str(p) for p in parts if p is not None)
     return Citation(
         dataset=dataset,
         key=key,
@@ -184,6 +198,7 @@ def cite(
         data_version=str(c.descriptor.get("version", "")),
         year=int(created) if created.isdigit() else 2026,
         url=source_url(f"L{first.group(1)}", base) if first else None,
+        outside=outside or None,
     )
 
 
