@@ -41,7 +41,9 @@ def page(site: Path):
 
 def _results(page, term: str) -> list[dict]:
     page.fill("#search-box", term)
-    page.wait_for_function("document.getElementById('search-status').textContent.includes('row')")
+    page.wait_for_function(  # the results shown are this term's
+        "term => document.getElementById('search-results').getAttribute('data-term') === term", arg=term
+    )
     return page.eval_on_selector_all(
         "#search-results li",
         """items => items.map(li => ({
