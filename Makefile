@@ -33,8 +33,8 @@ test: $(KERNEL)  ## run every test: library, data, notebooks (nbval), report mat
 	$(BIN)/python -m pytest -n 2 --dist loadgroup tests
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 
-lab: $(KERNEL)  ## open JupyterLab on notebooks/ with the project's kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT)
+lab: $(KERNEL)  ## open JupyterLab on notebooks/ with the project's kernel: make lab PORT=8890 ARGS="--no-browser"
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT) $(if $(PORT),--port=$(PORT)) $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests benchmarks

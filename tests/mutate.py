@@ -74,10 +74,11 @@ MODULES: dict[str, Module] = {
     "countries": Module("workplan/countries.py", ("tests/test_country_lens.py", "tests/test_analysis.py")),
     "analysis": Module("workplan/analysis.py", ("tests/test_analysis.py", "tests/test_country_lens.py")),
     "tracker": Module("workplan/tracker.py", ("tests/test_tracker.py", "tests/test_analysis.py")),
+    "search": Module("workplan/search.py", ("tests/test_search.py",), deselect="cli"),
     # The command-line tests start a Python process each (seconds apiece); the loader's checks are
     # the same in this process, and the CLI's own module is not mutated.
     # The loader's own tests: every corruption it must refuse (test_data_errors.py) and the tests of
-    # test_data.py that call it for more than the data (types, caching, search, listing). The rest of
+    # test_data.py that call it for more than the data (types, caching, listing). The rest of
     # test_data.py checks the data's facts, not the loader, and would double the time of each mutant.
     # Even so each mutant that survives takes half a minute: a fixed random sample of its 1,700 mutants
     # gives the score, with its margin of error.
@@ -96,11 +97,6 @@ MODULES: dict[str, Module] = {
                     "test_default_catalog_is_cached_across_calls",
                     "test_mutating_a_returned_table_does_not_change_the_next_load",
                     "test_datasets_lists_every_resource_with_its_row_count",
-                    "test_search_finds_the_same_rows_in_either_language_each_once",
-                    "test_search_rows_say_where_their_words_are",
-                    "test_search_ignores_case_and_width",
-                    "test_search_for_absent_text_is_empty",
-                    "test_a_latin_term_is_not_found_inside_a_longer_word",
                     "test_every_quote_of_the_plan_is_located",
                     "test_row_section_is_the_section_of_its_lines",
                 )

@@ -996,17 +996,6 @@ def test_a_table_saved_as_unicode_text_is_refused_naming_utf16(data_copy):
     assert "looks like UTF-16" in exc.problems[0].expected and "CSV UTF-8" in exc.problems[0].expected
 
 
-def test_cli_search_finds_the_same_rows_in_either_language():
-    english, japanese = _cli("search", "Open RAN"), _cli("search", "オープンRAN")
-    assert english.returncode == japanese.returncode == 0, english.stderr + japanese.stderr
-    assert (
-        english.stdout == japanese.stdout
-        and "ict_fund_projects 1 (L313): 日ASEAN Open RANシンポジウム" in english.stdout
-    )
-    assert english.stderr.strip().endswith("row(s) mention 'Open RAN'")
-    assert len(english.stdout.splitlines()) == len(set(english.stdout.splitlines()))  # each row once
-
-
 def test_a_table_that_cannot_be_read_names_its_dataset_file_and_why(data_copy):
     path = data_copy / "ivo_forums.csv"
     path.unlink()

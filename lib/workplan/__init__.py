@@ -3,7 +3,7 @@
     >>> import workplan
     >>> workplan.load("ivo_projects")        # a typed, validated DataFrame
     >>> workplan.datasets()                  # names, titles, row counts
-    >>> workplan.search("Open RAN")          # rows mentioning it (or オープンRAN): dataset, key, lines, quote
+    >>> workplan.search("Open RAN")          # rows about it or mentioning it (OpenRAN, オープンRAN too), and why
 
 Importing this package is light: pandas loads on first use, matplotlib only with workplan.charts.
 """
@@ -42,9 +42,9 @@ def datasets() -> pd.DataFrame:
     return default_catalog().datasets()
 
 
-def search(term: str) -> pd.DataFrame:
-    """Rows of any dataset mentioning `term` in Japanese or English (or in another spelling the glossary,
-    english_names or organisations record for it), each row once, with where its words are in the source."""
-    from .data import default_catalog
+def search(term: str, lang: str = "en") -> pd.DataFrame:
+    """Rows of any dataset the term finds, best first, each once, with why: the column and the words
+    matched, the source lines and slide (see workplan.search)."""
+    from .search import search as _search
 
-    return default_catalog().search(term)
+    return _search(term, lang=lang)

@@ -1,4 +1,4 @@
-"""Command line: `python -m workplan build|render|html|baseline|validate|datasets|search`.
+"""Command line: `python -m workplan build|render|html|baseline|validate|datasets|search|cite`.
 
 Exit codes (for schedulers): 0 done; 1 some report failed (the others were built); 2 invalid data,
 parameters or options (nothing built); 3 another build is running; 4 reports/ cannot be written
@@ -140,10 +140,23 @@ def parser() -> argparse.ArgumentParser:
     bl.add_argument("notebooks", nargs="*", help="notebook files (default: all)")
     bl.add_argument("--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1)
 
-    sub.add_parser("validate", help="check every data file against data/datapackage.json")
-    sub.add_parser("datasets", help="list the datasets with their row counts")
-    se = sub.add_parser("search", help="rows of any dataset that mention a term, in Japanese or English")
-    se.add_argument("term", help="a word or name, e.g. 'Open RAN' or オープンRAN")
+    for name, text in (
+        ("validate", "check every data file against data/datapackage.json"),
+        ("datasets", "list the datasets with their row counts"),
+    ):
+        v = sub.add_parser(name, help=text)
+        v.add_argument(
+            "--data", type=Path, default=default_data, help="data folder to check (default: data/)"
+        )
+    se = sub.add_parser(
+        "search", help="rows about or mentioning a term, in Japanese or English, with the words matched"
+    )
+    se.add_argument("term", help="a word or name, e.g. AJCCBC, OpenRAN or オープンRAN")
+    se.add_argument("--lang", choices=("en", "ja"), default="en", help="language of the rows' labels")
+    ci = sub.add_parser("cite", help="cite one row: text, BibTeX and CSL-JSON, linked to its source line")
+    ci.add_argument("dataset", help="a dataset, e.g. ajccbc_support")
+    ci.add_argument("key", help="the row's key (parts joined with '/'), e.g. next or KHM/2026")
+    ci.add_argument("--lang", choices=("en", "ja"), default="en", help="language of the citation")
     return p
 
 
@@ -188,25 +201,37 @@ def main(argv: list[str] | None = None) -> int:
 
         return refresh_baseline(args.notebooks, jobs=args.jobs)
     if args.command == "search":
-        from .data import default_catalog
         from .errors import DataValidationError
+        from .search import format_hits, search
 
         try:
-            found = default_catalog().search(args.term)
+            found = search(args.term, lang=args.lang)
         except DataValidationError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-        for row in found.itertuples(index=False):
-            print(
-                f"{row.dataset} {row.key} ({row.source_lines if isinstance(row.source_lines, str) else '-'}): {row.source_quote}"
-            )
-        print(f"{len(found)} row(s) mention {args.term!r}", file=sys.stderr)
+        if len(found):
+            print(format_hits(found))
+        print(f"{len(found)} row(s) found for {args.term!r}", file=sys.stderr)
+        return 0
+    if args.command == "cite":
+        from .cite import cite
+        from .errors import DataValidationError, ParameterError, UnknownDatasetError
+
+        try:
+            print(cite(args.dataset, args.key, lang=args.lang).render())
+        except (DataValidationError, ParameterError, UnknownDatasetError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         return 0
     if args.command in ("validate", "datasets"):
-        from .data import default_catalog
+        from .data import Catalog, default_catalog
         from .errors import DataValidationError
 
-        catalog = default_catalog()
+        if not (args.data / "datapackage.json").is_file():
+            print(f"error: {args.data} is not a data folder: it has no datapackage.json", file=sys.stderr)
+            return 2
+        same = args.data.resolve() == default_catalog().data_dir.resolve()
+        catalog = default_catalog() if same else Catalog(args.data)
         try:
             catalog.load_all()
         except DataValidationError as exc:
@@ -215,7 +240,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "datasets":
             print(catalog.datasets().to_string(index=False))
         else:
-            print(f"ok: {len(catalog.names())} datasets valid")
+            where = "" if same else f" in {args.data}"
+            print(f"ok: {len(catalog.names())} datasets valid{where}")
         return 0
     return 2
 

@@ -13,7 +13,6 @@ import io
 import json
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -256,18 +255,30 @@ def _encoding_hint(raw: bytes) -> str:
     return f"; this file looks like {looks}: save it as UTF-8 ({SAVE_AS_UTF8})"
 
 
-def _needle(term: str) -> re.Pattern[str]:
-    """A search term as a pattern: width and case folded; Latin letters and digits at its ends do not match
-    inside a longer Latin word (MIC is not found in 'economic')."""
-    text = _normalise(term).strip()
-    before = r"(?<![a-z0-9])" if re.match(r"[a-z0-9]", text) else ""
-    after = r"(?![a-z0-9])" if re.search(r"[a-z0-9]$", text) else ""
-    return re.compile(before + re.escape(text) + after)
+# The characters a download's CSV puts an apostrophe before so that no spreadsheet runs the text as a
+# formula (workplan.build.downloads.FORMULA_STARTS; a test checks they agree).
+DOWNLOAD_GUARDED = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _normalise(text: str) -> str:
-    """Fold width and case, so 'ａｉ' finds 'AI' and 'asean' finds 'ASEAN'."""
-    return unicodedata.normalize("NFKC", text).casefold()
+def _download_guarded(
+    resource: Resource, file: str, rows: list[list[str]], lines: list[int]
+) -> list[Problem]:
+    """Cells that still carry the downloads' formula guard ('+J for +J): a downloaded CSV copied back."""
+    problems = []
+    for i, row in enumerate(rows):
+        for column, value in zip(resource.field_names, row, strict=True):
+            if value.startswith("'") and value[1:].startswith(DOWNLOAD_GUARDED):
+                expected = (
+                    f"{value[1:]!r} without the leading apostrophe: the downloads (reports/data/*.csv) put "
+                    "' before text starting with = + - @ so that spreadsheets do not run it as a formula, "
+                    "and this value came from one; remove the apostrophe, or copy the row from data/"
+                )
+                problems.append(
+                    Problem(
+                        resource.name, file, expected, row=i + 1, line=lines[i], column=column, found=value
+                    )
+                )
+    return problems
 
 
 class Catalog:
@@ -420,6 +431,9 @@ class Catalog:
         ]
         if bad:
             raise DataValidationError(bad)
+        guarded = _download_guarded(resource, file, rows, lines)
+        if guarded:
+            raise DataValidationError(guarded)
         return rows, lines
 
     def _read_and_check(self, resource: Resource) -> pd.DataFrame:
@@ -554,74 +568,10 @@ class Catalog:
             {"name": "string", "title": "string", "title_ja": "string", "path": "string"}
         )
 
-    def spellings(self, term: str) -> list[str]:
-        """The term and the other spellings the data records for it, so either language finds the same rows.
-
-        A term that is one of the spellings of a glossary entry (acronym, English, Japanese: Open RAN,
-        Open Radio Access Network, オープンRAN), of an English name (english_names) or of an organisation
-        (name, English name, acronym) brings the others of that entry with it. Case and width are folded.
-        """
-        wanted = _normalise(term).strip()
-        groups = [
-            ("glossary", ("acronym", "expansion_en", "expansion_ja")),
-            ("english_names", ("name_en", "name_ja")),
-            ("organisations", ("name_en", "name_ja", "acronym")),
-        ]
-        found = [term]
-        for dataset, columns in groups:
-            if dataset not in self.resources:
-                continue
-            for row in self.load(dataset)[list(columns)].itertuples(index=False):
-                values = [v for v in row if isinstance(v, str)]
-                if any(_normalise(v) == wanted for v in values):
-                    found += [v for v in values if v not in found]
-        return found
-
     def row_keys(self, name: str, table: pd.DataFrame) -> list[str]:
         """Each row's primary key as one string, parts joined with '/' (as in tracker item ids)."""
         key = list(self.resource(name).primary_key)
         return ["/".join(str(v) for v in row) for row in table[key].itertuples(index=False)]
-
-    def search(self, term: str) -> pd.DataFrame:
-        """Rows of any dataset that mention `term` in Japanese or English, each row once.
-
-        A term matches a row when it, or another spelling the data records for it (see `spellings`),
-        occurs in one of the row's Japanese or English texts, its acronym or its quote (case and width
-        folded). Columns: dataset, key, column and text (the first of the row's texts that mentions the
-        term, its quote only when nothing else does), source_lines (where the row's words are in the
-        source) and source_quote.
-        """
-        needles = [_needle(s) for s in self.spellings(term) if s.strip()]
-        found = []
-        for name, resource in self.resources.items():
-            table = self.load(name)
-            searched = [
-                c
-                for c in resource.field_names
-                if c.endswith(("_ja", "_en")) or c in ("acronym", "source_quote")
-            ]
-            keys = self.row_keys(name, table)
-            for i, row in enumerate(table.itertuples(index=False)):
-                values = row._asdict()
-                matched = [
-                    c
-                    for c in searched
-                    if isinstance(values[c], str) and any(n.search(_normalise(values[c])) for n in needles)
-                ]
-                if matched:
-                    shown = next((c for c in matched if c != "source_quote"), matched[0])
-                    found.append(
-                        {
-                            "dataset": name,
-                            "key": keys[i],
-                            "column": shown,
-                            "text": values[shown],
-                            "source_lines": values.get("source_lines", pd.NA),
-                            "source_quote": values.get("source_quote", pd.NA),
-                        }
-                    )
-        columns = ["dataset", "key", "column", "text", "source_lines", "source_quote"]
-        return pd.DataFrame(found, columns=columns).astype("string")
 
 
 _DEFAULT: Catalog | None = None

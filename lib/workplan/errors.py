@@ -72,6 +72,26 @@ class ParameterError(WorkplanError, ValueError):
         super().__init__(f"parameter {name!r}: {value!r} is not allowed; allowed: {allowed}")
 
 
+class MissingParameterError(ParameterError):
+    """A parameter that must be given and was not."""
+
+    def __str__(self) -> str:
+        return f"parameter {self.name!r} is missing; allowed: {self.allowed}"
+
+
+class ParameterErrors(ParameterError):
+    """Several bad parameters at once: each is listed (`errors`); the first is this error's own."""
+
+    def __init__(self, errors: list[ParameterError]):
+        first = errors[0]
+        super().__init__(first.name, first.value, first.allowed)
+        self.errors = errors
+        self.args = (f"{len(errors)} bad parameters:\n" + "\n".join(f"  - {e}" for e in errors),)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 # --- the build ------------------------------------------------------------------------------------
 
 

@@ -871,6 +871,39 @@ for _key, _texts in SITE_LABELS.items():
         raise ValueError(f"label {_key!r} is defined twice in workplan.i18n")
     LABELS[_key] = _texts
 
+# Labels of the calendars and the feed the build publishes (workplan.ical, workplan.feed).
+FOLLOW_LABELS: dict[str, dict[str, str]] = {
+    "follow.calendar": {
+        "en": "Calendar of dated items (iCalendar)",
+        "ja": "日付のある事項のカレンダー（iCalendar）",
+    },
+    "follow.feed": {"en": "What changed (Atom feed)", "ja": "状況の変化（Atomフィード）"},
+    "calendar.precision": {"en": "When (as precisely as the plan says)", "ja": "時期（プランの記載の精度）"},
+    "calendar.outcome": {"en": "Recorded outcome", "ja": "実施状況の記録"},
+    "calendar.tracker": {"en": "Tracker", "ja": "トラッカー"},
+    "calendar.source_lines": {"en": "Source lines", "ja": "原文の行"},
+    "calendar.pillar": {"en": "Pillar {n}", "ja": "柱{n}"},
+    "feed.title": {
+        "en": "Japan-ASEAN Digital Work Plan 2026 — what changed",
+        "ja": "日ASEANデジタルワークプラン2026 — 状況の変化",
+    },
+    "feed.outcome": {"en": "{title}: {status} ({date})", "ja": "{title}：{status}（{date}）"},
+    "feed.change": {"en": "{title}: {old} → {new}", "ja": "{title}：{old}→{new}"},
+    "feed.outcome_text": {
+        "en": "Outcome recorded from {publisher}, “{source}” ({published}): {quote}",
+        "ja": "{publisher}「{source}」（{published}）による実施状況の記録：{quote}",
+    },
+    "feed.change_text": {
+        "en": "On {date} the status of this dated item changed from {old} to {new}, by the dates the plan gives ({when}).",
+        "ja": "{date}、プランの記載する時期（{when}）により、この事項の状況が「{old}」から「{new}」に変わりました。",
+    },
+}
+
+for _key, _texts in FOLLOW_LABELS.items():
+    if _key in LABELS:
+        raise ValueError(f"label {_key!r} is defined twice in workplan.i18n")
+    LABELS[_key] = _texts
+
 # Column headers of the data downloads (the Excel workbook): a column's name without its _ja/_en
 # suffix → English and Japanese. A field's own `title`/`title_ja` in datapackage.json wins.
 COLUMN_LABELS: dict[str, tuple[str, str]] = {

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ParameterError
+from .errors import MissingParameterError, ParameterError, ParameterErrors
 
 LANGS = ("ja", "en")
 PILLARS = (1, 2, 3, 4)
@@ -109,3 +109,47 @@ def check_mapping(values: Mapping[str, Any], expected: tuple[str, ...]) -> dict[
     if missing:
         raise ParameterError(missing[0], None, "a value: this notebook needs " + ", ".join(expected))
     return check(**values)
+
+
+# What a notebook serving several subjects is about: on demand (`python -m workplan render`) its default
+# does not stand in for it (a country report rendered without -p country is not Cambodia's by accident).
+# A pillar notebook's `pillar` is fixed by the notebook itself.
+REQUIRED_ON_DEMAND = ("country",)
+
+
+def check_request(pairs: list[tuple[str, str]], defaults: Mapping[str, Any]) -> dict[str, Any]:
+    """Command-line `-p NAME VALUE` pairs for a notebook whose parameters cell declares `defaults`:
+    typed like the defaults and checked, every problem at once (unknown names, a missing parameter the
+    report is about, each bad value). Returns the given values, typed and normalised."""
+    errors: list[ParameterError] = []
+    given = dict(pairs)
+    expected = tuple(defaults)
+    for name, text in given.items():
+        if name not in expected:
+            errors.append(ParameterError(name, text, "parameters of this notebook: " + ", ".join(expected)))
+    for name in REQUIRED_ON_DEMAND:
+        if name in expected and name not in given:
+            allowed = PARAMETERS[name].allowed
+            errors.append(MissingParameterError(name, None, f"{allowed}, given with -p {name} VALUE"))
+    out: dict[str, Any] = {}
+    for name, text in given.items():
+        if name not in expected:
+            continue
+        value: Any = text
+        default = defaults[name]
+        if isinstance(default, int) and not isinstance(default, bool):
+            try:
+                value = int(text)
+            except ValueError:
+                allowed = f" ({PARAMETERS[name].allowed})" if name in PARAMETERS else ""
+                errors.append(ParameterError(name, text, "a whole number" + allowed))
+                continue
+        try:
+            out[name] = PARAMETERS[name].check(value) if name in PARAMETERS else value
+        except ParameterError as exc:
+            errors.append(exc)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ParameterErrors(errors)
+    return out

@@ -86,6 +86,7 @@ class Table:
             head=[str(c) for c in shown],
             rows=rows,
             source=self.source,
+            source_url=source_href(),
         )
 
     def __repr__(self) -> str:
@@ -109,7 +110,7 @@ class Parts:
         return "\n\n".join(repr(p) for p in self.parts)
 
 
-SAFE_URL = re.compile(r"https?://", re.IGNORECASE)
+SAFE_URL = re.compile(r"https?://|(\.\./)?source\.html#L[0-9]+\Z", re.IGNORECASE)
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # kana and kanji: text in Japanese
 
 # A cell longer than this (characters) folds to its first words, so a long quote does not make its
@@ -123,6 +124,16 @@ def _first_words(text: str, width: int = 60) -> str:
     if " " in cut[width // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip() + "…"
+
+
+def source_href(lines: Any = None) -> str:
+    """The source page (workplan.cite), at the first of `lines` ('L205' → …source.html#L205): on the
+    published site when its address is known, else beside the report's folder (reports/source.html)."""
+    from .build.site import site_url
+
+    base = site_url() or "../"
+    m = re.match(r"L([0-9]+)", lines) if isinstance(lines, str) else None
+    return f"{base}source.html" + (f"#L{m.group(1)}" if m else "")
 
 
 def cell_text(value: Any) -> str:
@@ -280,6 +291,9 @@ def table(
         names = country_names(lang)
         frame = frame.assign(**{c: frame[c].map(lambda v: v if pd.isna(v) else names[str(v)]) for c in codes})
     links = dict(links or {})
+    if "source_lines" in frame.columns and "source_lines" not in links:  # each row's line on the source page
+        frame = frame.assign(source_lines_href=frame["source_lines"].map(source_href))
+        links["source_lines"] = "source_lines_href"
     shown = relabel(frame.drop(columns=list(links.values())), lang, columns)
     link_columns = {}
     for column, url_column in links.items():

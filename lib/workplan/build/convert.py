@@ -94,6 +94,7 @@ class Converter:
                 "index_label": t("all_reports", spec.lang),
                 "project_label": t("site.project", spec.lang),
                 "nav_label": t("site.nav", spec.lang),
+                "follow": follow_links(spec, links),
             },
         }
         reader_nb = for_readers(nb)
@@ -102,6 +103,29 @@ class Converter:
         from .fonts import embed
 
         return embed(body).encode("utf-8")
+
+
+def follow_links(spec: ReportSpec, links: Links) -> list[dict[str, str]]:
+    """The tracker's links to the calendar and the feed (workplan.build.follow), beside the index's:
+    none where the index is not linked either (a file outside the site)."""
+    if spec.notebook != "tracker" or links.index is None:
+        return []
+    from ..feed import FEEDS
+    from ..i18n import t
+
+    base = links.index.removesuffix("index.html")
+    return [
+        {
+            "href": f"{base}calendar/{spec.lang}/all.ics",
+            "type": "text/calendar",
+            "label": t("follow.calendar", spec.lang),
+        },
+        {
+            "href": base + FEEDS[spec.lang],
+            "type": "application/atom+xml",
+            "label": t("follow.feed", spec.lang),
+        },
+    ]
 
 
 def notebook_bytes(nb: Any) -> bytes:

@@ -65,7 +65,9 @@ def render(
     try:
         key, folder = locate(notebook)
         defaults = notebook_parameters(folder / NOTEBOOKS[key].file)
-        spec = report_spec(key, typed_values(pairs, defaults), data_dir, folder)
+        from ..params import check_request
+
+        spec = report_spec(key, check_request(pairs, defaults), data_dir, folder)
     except ParameterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

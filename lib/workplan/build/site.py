@@ -170,9 +170,39 @@ def update_site(
             written.append("data downloads")
         site["downloads"] = downloads
     inputs = index_inputs(manifest, keys, data_dir, library)
+    written += _update_follow(out_dir, data_dir, manifest, library, inputs)
     index = digest_of(inputs)
     if site.get("index") != index or not (out_dir / INDEX).exists():
         atomic_write(out_dir / INDEX, render_index(inputs).encode("utf-8"))
         site["index"] = index
         written.append("index")
+    return written
+
+
+def _update_follow(
+    out_dir: Path, data_dir: Path, manifest: dict[str, Any], library: str, inputs: dict[str, Any]
+) -> list[str]:
+    """The source page, the search index, the calendars and the feeds (workplan.build.follow), as of the
+    reports' date, rewritten when the data, the library, that date or the site's address changed; adds
+    what the index links to to `inputs["follow"]`."""
+    from ..params import DEFAULT_AS_OF
+    from .follow import SEARCH_INDEX, listing, write_published
+
+    site = manifest.setdefault("site", {})
+    as_of = inputs.get("as_of") or DEFAULT_AS_OF
+    base = site_url() or ""
+    digest = digest_of(
+        {
+            "data": manifest.get("data") or data_digest(data_dir),
+            "library": library,
+            "as_of": as_of,
+            "base": base,
+        }
+    )
+    written = []
+    if site.get("follow") != digest or not (out_dir / SEARCH_INDEX).exists():
+        if write_published(out_dir, data_dir, as_of, base):
+            written.append("source page, search index, calendars and feeds")
+        site["follow"] = digest
+    inputs["follow"] = {"as_of": as_of, "search_index": SEARCH_INDEX, **listing(out_dir)}
     return written
