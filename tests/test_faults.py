@@ -174,16 +174,14 @@ def test_failing_notebook_keeps_its_previous_files(good: Good, out: Path, tmp_pa
 
 
 @pytest.mark.parametrize(
-    ("cell", "args", "expected", "max_seconds"),
+    ("cell", "args", "expected"),
     [
+        pytest.param("import os; os._exit(1)", (), ("DeadKernelError", "the kernel died"), id="dead-kernel"),
         pytest.param(
-            "import os; os._exit(1)", (), ("DeadKernelError", "the kernel died"), 120, id="dead-kernel"
-        ),
-        pytest.param(
-            "import time; time.sleep(600)",
+            # never ends by itself: the build must stop it (a cell still running would hang the test)
+            "import threading; threading.Event().wait()",
             ("--timeout", "3"),
             ("CellTimeoutError", "longer than 3 s (--timeout)"),
-            60,
             id="hanging-cell",
         ),
     ],
@@ -192,24 +190,22 @@ def test_kernel_death_and_timeout_fail_one_report(
     cell: str,
     args: tuple[str, ...],
     expected: tuple[str, ...],
-    max_seconds: float,
     good: Good,
     out: Path,
     tmp_path: Path,
 ) -> None:
+    """The build ends by itself with the report failed (how long it takes depends on the machine's
+    load, so it is not asserted; the wait only keeps a build that never ends from hanging the suite)."""
     nb = copy_notebooks(tmp_path / "notebooks")
     insert_cell(nb / "pillar2_cyber.ipynb", cell)
     before = snapshot(out)
 
-    t0 = time.monotonic()
     build = RunningBuild(
         build_command(out, good.data, nb, "--force", "--only", "en/pillar2", "--jobs", "1", *args)
     )
-    code = build.wait(timeout=max_seconds + 60)
-    elapsed = time.monotonic() - t0
+    code = build.wait(timeout=600)
 
     assert code == 1, describe(build)
-    assert elapsed < max_seconds, f"took {elapsed:.0f} s\n{describe(build)}"
     for text in expected:
         assert re.search(rf"en/pillar2: cell 4\b.*{re.escape(text)}", build.stderr), describe(build)
     for rel in ("en/pillar2.ipynb", "en/pillar2.html", "en/pillar4.html", "ja/pillar4.ipynb"):
@@ -368,12 +364,14 @@ def test_interrupt_during_start_up(sig: signal.Signals, good: Good, out: Path) -
 
 def test_second_build_is_refused_while_one_runs(good: Good, out: Path, tmp_path: Path) -> None:
     nb = copy_notebooks(tmp_path / "notebooks")
-    insert_cell(nb / "pillar2_cyber.ipynb", "import time; time.sleep(20)")
+    # The report never ends by itself: the first build runs until the test interrupts it, however
+    # long the second one takes on a busy machine.
+    insert_cell(nb / "pillar2_cyber.ipynb", "import threading; threading.Event().wait()")
     lock = out / ".build.lock"
 
     first = RunningBuild(
         build_command(
-            out, good.data, nb, "--force", "--only", "en/pillar2", "--jobs", "1", "--timeout", "120"
+            out, good.data, nb, "--force", "--only", "en/pillar2", "--jobs", "1", "--timeout", "3600"
         )
     )
     try:
