@@ -611,6 +611,128 @@ def test_signals_wait_for_the_swap_of_a_reports_files(
     assert (out / "a.ipynb").read_bytes() == (out / "a.html").read_bytes() == b"new"
 
 
+# --- 5b. merging shards: only the parts of one build, made from the inputs the merge has ------------------
+
+PARTS = "en/pillar2,ja/pillar4"
+
+
+@pytest.fixture(scope="module")
+def parts(good: Good, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The two parts of a build of PARTS (`--shard 1/2`, `--shard 2/2`), made from the good inputs."""
+    base = tmp_path_factory.mktemp("parts")
+    folders = []
+    for i in (1, 2):
+        folder = base / f"part-{i}"
+        result = run_build(folder, good.data, good.nb, "--only", PARTS, "--shard", f"{i}/2", "--jobs", "1")
+        if result.returncode != 0:
+            pytest.fail(f"part {i} could not be built\n{describe(result)}")
+        folders.append(folder)
+    return folders
+
+
+def merge(
+    out: Path, data: Path, nb: Path, folders: list[Path], *args: str
+) -> subprocess.CompletedProcess[str]:
+    return run_build(out, data, nb, *args, "--merge", *map(str, folders), timeout=120)
+
+
+def rewrite_manifest(folder: Path, change) -> None:
+    path = folder / "manifest.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    change(record)
+    path.write_text(json.dumps(record, indent=2), encoding="utf-8")
+
+
+def test_the_parts_of_one_build_merge(parts: list[Path], good: Good, out: Path) -> None:
+    """The case the refusals below are measured against: the same parts, the same inputs, merged."""
+    result = merge(out, good.data, good.nb, parts)
+    assert result.returncode == 0, describe(result)
+    assert "merged 2 shard(s)" in result.stdout
+    for key in PARTS.split(","):
+        assert manifest(out)["reports"][key]["status"] == "ok"
+
+
+def other_data(parts: list[Path], good: Good, tmp_path: Path):
+    data = copy_data(tmp_path / "data")
+    text = (data / "ivo_activities.csv").read_text(encoding="utf-8")
+    (data / "ivo_activities.csv").write_text(
+        text.replace("Holding the ASEAN IVO Forum", "Holding the Forum", 1)
+    )
+    return parts, data, good.nb, [], ["part 1 of 2", "built from other data"]
+
+
+def other_date(parts: list[Path], good: Good, tmp_path: Path):
+    return parts, good.data, good.nb, ["--as-of", "2026-06-30"], ["was built with other parameters"]
+
+
+def other_notebook(parts: list[Path], good: Good, tmp_path: Path):
+    nb = copy_notebooks(tmp_path / "notebooks")
+    insert_cell(nb / "pillar2_cyber.ipynb", "x = 1")
+    return parts, good.data, nb, [], ["en/pillar2 was built with other notebook"]
+
+
+def second_part_other_library(parts: list[Path], good: Good, tmp_path: Path):
+    """Only the second part differs: every part is compared, not only the first."""
+    second = copy_out(parts[1], tmp_path / "part-2")
+
+    def change(record: dict) -> None:
+        record["inputs"]["library"] = "0" * 64
+        for entry in record["reports"].values():
+            entry["inputs"]["library"] = "0" * 64
+
+    rewrite_manifest(second, change)
+    return [parts[0], second], good.data, good.nb, [], ["part 2 of 2", "another library"]
+
+
+def second_part_other_data(parts: list[Path], good: Good, tmp_path: Path):
+    second = copy_out(parts[1], tmp_path / "part-2")
+    rewrite_manifest(second, lambda record: record.update(data="0" * 64))
+    return [parts[0], second], good.data, good.nb, [], ["part 2 of 2", "built from other data"]
+
+
+def part_given_twice(parts: list[Path], good: Good, tmp_path: Path):
+    return [parts[0], parts[0]], good.data, good.nb, [], ["part(s) 1 of 2 given twice"]
+
+
+def part_missing_its_files(parts: list[Path], good: Good, tmp_path: Path):
+    second = copy_out(parts[1], tmp_path / "part-2")
+    (key,) = manifest(second)["shard"]["keys"]
+    (second / f"{key}.html").unlink()
+    return (
+        [parts[0], second],
+        good.data,
+        good.nb,
+        [],
+        ["part 2 of 2", f"{key} is not up to date here: output missing"],
+    )
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        other_data,
+        other_date,
+        other_notebook,
+        second_part_other_library,
+        second_part_other_data,
+        part_given_twice,
+        part_missing_its_files,
+    ],
+    ids=lambda case: case.__name__.replace("_", "-"),
+)
+def test_merge_refuses_parts_not_made_from_its_inputs(
+    case, parts: list[Path], good: Good, out: Path, tmp_path: Path
+) -> None:
+    folders, data, nb, args, expected = case(parts, good, tmp_path)
+    before = snapshot(out)
+    result = merge(out, data, nb, folders, *args)
+    assert result.returncode == 2, describe(result)
+    for text in expected:
+        assert text in result.stderr, describe(result)
+    assert "nothing was merged" in result.stderr
+    assert_unchanged(out, before)
+
+
 # --- 6. parameters from outside ---------------------------------------------------------------------------
 
 

@@ -618,6 +618,28 @@ class Build:
 
     # -- shards -----------------------------------------------------------------------------------
     def _merge_locked(self) -> int:
-        from .shards import merge
+        """Combine the output folders of the N shards into out_dir, then write the index and downloads."""
+        from .shards import check_inputs, copy_parts, read_shards
 
-        return merge(self)
+        started = time.monotonic()
+        assert self.o.merge is not None
+        shards = read_shards(self.o.merge)
+        shared = Shared.compute()
+        data = data_digest(self.o.data_dir)
+        matrix = self._matrix()
+        check_inputs(shards, matrix, shared, data, self.o.data_dir)
+
+        manifest = read_manifest(self.o.out_dir)
+        copied, failed = copy_parts(shards, self.o.out_dir, manifest)
+        if self._site_stale(manifest, data, shared):
+            code = self._validate_data(data, manifest)
+            if code:
+                return code
+            self.validation = manifest["validation"]
+        written = self._finish(matrix, shared, data)
+        extra = f"; updated {' and '.join(written)}" if written else ""
+        self.say.always(
+            f"merged {len(shards)} shard(s): {copied} report(s) copied, {failed} failed{extra} "
+            f"in {time.monotonic() - started:.1f} s"
+        )
+        return EXIT_REPORT_FAILED if failed else EXIT_OK
