@@ -611,6 +611,28 @@ def test_signals_wait_for_the_swap_of_a_reports_files(
     assert (out / "a.ipynb").read_bytes() == (out / "a.html").read_bytes() == b"new"
 
 
+@pytest.mark.parametrize("corruption", ["wrong-type", "unread-table-bad-value"])
+def test_render_refuses_invalid_data(corruption: str, tmp_path: Path) -> None:
+    """`render` checks the data in the report's kernel before the notebook runs: exit 2, the loader's
+    message naming file, row and column, nothing written."""
+    data = copy_data(tmp_path / "data")
+    expected = CORRUPTIONS[corruption](data)
+    target = tmp_path / "one.html"
+    result = subprocess.run(
+        [sys.executable, "-m", "workplan", "render", "pillar2_cyber", "-o", str(target), "--data", str(data)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 2, describe(result)
+    assert "invalid data; nothing was rendered" in result.stderr
+    for text in expected:
+        assert text in result.stderr, describe(result)
+    assert "Traceback" not in result.stderr
+    assert not target.exists()
+
+
 # --- 5b. merging shards: only the parts of one build, made from the inputs the merge has ------------------
 
 PARTS = "en/pillar2,ja/pillar4"
