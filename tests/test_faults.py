@@ -729,6 +729,29 @@ def part_missing_its_files(parts: list[Path], good: Good, tmp_path: Path):
     )
 
 
+def not_a_part(parts: list[Path], good: Good, tmp_path: Path):
+    return [parts[0], good.out], good.data, good.nb, [], [f"{good.out} holds no shard build"]
+
+
+def parts_of_different_builds(parts: list[Path], good: Good, tmp_path: Path):
+    second = copy_out(parts[1], tmp_path / "part-2")
+    rewrite_manifest(second, lambda record: record["shard"].update(count=3))
+    return [parts[0], second], good.data, good.nb, [], ["made for different numbers of parts: [2, 3]"]
+
+
+def report_in_both_parts(parts: list[Path], good: Good, tmp_path: Path):
+    second = copy_out(parts[1], tmp_path / "part-2")
+    (first_key,) = manifest(parts[0])["shard"]["keys"]
+    rewrite_manifest(second, lambda record: record["shard"]["keys"].append(first_key))
+    return [parts[0], second], good.data, good.nb, [], [f"{first_key} is in both part 1 of 2"]
+
+
+def report_not_in_the_matrix(parts: list[Path], good: Good, tmp_path: Path):
+    second = copy_out(parts[1], tmp_path / "part-2")
+    rewrite_manifest(second, lambda record: record["shard"].update(keys=["en/atlas"]))
+    return [parts[0], second], good.data, good.nb, [], ["holds en/atlas, which is not a report of this build"]
+
+
 @pytest.mark.parametrize(
     "case",
     [
@@ -739,6 +762,10 @@ def part_missing_its_files(parts: list[Path], good: Good, tmp_path: Path):
         second_part_other_data,
         part_given_twice,
         part_missing_its_files,
+        not_a_part,
+        parts_of_different_builds,
+        report_in_both_parts,
+        report_not_in_the_matrix,
     ],
     ids=lambda case: case.__name__.replace("_", "-"),
 )
@@ -753,6 +780,30 @@ def test_merge_refuses_parts_not_made_from_its_inputs(
         assert text in result.stderr, describe(result)
     assert "nothing was merged" in result.stderr
     assert_unchanged(out, before)
+
+
+def test_a_folder_without_report_notebooks_is_refused(good: Good, out: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "no-notebooks"
+    empty.mkdir()
+    before = snapshot(out)
+    result = run_build(out, good.data, empty, timeout=120)
+    assert result.returncode == 2, describe(result)
+    assert f"no report notebook in {empty}" in result.stderr
+    assert_unchanged(out, before)
+
+
+def test_html_refuses_a_notebook_it_cannot_read(tmp_path: Path) -> None:
+    target = tmp_path / "x.html"
+    result = subprocess.run(
+        [sys.executable, "-m", "workplan", "html", str(tmp_path / "missing.ipynb"), "-o", str(target)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, describe(result)
+    assert f"cannot read {tmp_path / 'missing.ipynb'}" in result.stderr
+    assert not target.exists()
 
 
 # --- 6. parameters from outside ---------------------------------------------------------------------------
