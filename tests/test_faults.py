@@ -341,13 +341,27 @@ def test_interrupt_leaves_each_report_old_or_new(
     assert_no_survivors(build)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_interrupt_during_start_up(sig: signal.Signals, good: Good, out: Path) -> None:
+@pytest.mark.parametrize(
+    ("sig", "inherited"),
+    [
+        pytest.param(signal.SIGINT, signal.SIG_DFL, id="SIGINT"),
+        pytest.param(signal.SIGTERM, signal.SIG_DFL, id="SIGTERM"),
+        # a background job of a shell starts with SIGINT ignored: a SIGINT sent to it still stops it
+        pytest.param(signal.SIGINT, signal.SIG_IGN, id="SIGINT-inherited-ignored"),
+    ],
+)
+def test_interrupt_during_start_up(
+    sig: signal.Signals, inherited: signal.Handlers, good: Good, out: Path
+) -> None:
     """Ctrl-C (or a scheduler's SIGTERM) during the seconds of imports and validation."""
     before = snapshot(out)
-    build = RunningBuild(
-        build_command(out, good.data, good.nb, "--force", "--only", "en/pillar2", "--jobs", "1")
-    )
+    previous = signal.signal(signal.SIGINT, inherited)  # what the build inherits (across exec)
+    try:
+        build = RunningBuild(
+            build_command(out, good.data, good.nb, "--force", "--only", "en/pillar2", "--jobs", "1")
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     try:
         locked = build.wait_for(lambda: f"pid {build.pid}," in (out / ".build.lock").read_text(), 60)
         assert locked, describe(build)
