@@ -2,8 +2,9 @@
 
 One full build (all notebooks × parameters) runs per test session into a temporary folder, with an
 audit hook in every kernel that notes any data file a notebook opened without the loader recording
-it; the tests below read what it produced. Tests that change the build folder come last. They run
-on one xdist worker (group "build"). The number of reports is always taken from the matrix.
+it; the tests below read what it produced. Tests that change the build folder come last. They all
+run on one xdist worker (`make test` hands each file whole to one worker), so the build is made once.
+The number of reports is always taken from the matrix.
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ import pytest
 from workplan.baseline import expected_path, expected_text
 from workplan.matrix import report_matrix
 from workplan.paths import DEFAULT_DATA_DIR, NOTEBOOK_DIR, PROJECT_ROOT
-
-pytestmark = pytest.mark.xdist_group("build")
 
 SPECS = report_matrix()
 N = len(SPECS)

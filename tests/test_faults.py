@@ -48,8 +48,6 @@ from fault_helpers import (
     wrong_type,
 )
 
-pytestmark = pytest.mark.xdist_group("faults")  # one worker builds the baseline once for all
-
 BASELINE = "en/pillar2,en/pillar4,ja/pillar4"
 REPORT_EXTS = (".ipynb", ".html")
 
