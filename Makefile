@@ -12,7 +12,7 @@ INSTALL_KERNEL := $(BIN)/python -m ipykernel install --sys-prefix --name workpla
 USER_ID ?= $(shell id -u)
 LAB_ROOT := $(if $(filter 0,$(USER_ID)),--allow-root,)
 
-.PHONY: reports test lab lint check baseline bench mutation lock clean screenshots
+.PHONY: reports test stress lab lint check baseline bench mutation lock clean screenshots
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -29,9 +29,17 @@ $(KERNEL): $(STAMP)
 reports: $(KERNEL)  ## build every report into reports/ for today (UTC date; ARGS="--as-of YYYY-MM-DD" for another day)
 	$(BIN)/python -m workplan build $(ARGS)
 
+# Every check runs, whatever the one before it gave; the summary says which failed. Each test file
+# goes whole to one worker, fast files first (tests/conftest.py), so each build fixture runs once.
 test: $(KERNEL)  ## run every test: library, data, notebooks (nbval), report matrix
-	$(BIN)/python -m pytest -n 2 --dist loadgroup tests
-	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+	@failed=""; \
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder tests || failed="$$failed pytest"; \
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks || failed="$$failed nbval"; \
+	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed (see above)"; exit 1; fi; \
+	echo "make test: pytest and nbval passed"
+
+stress: $(KERNEL)  ## the fault and interrupt tests RUNS times (default 30) with every core busy
+	$(BIN)/python tests/stress.py $(if $(RUNS),--runs $(RUNS)) $(ARGS)
 
 lab: $(KERNEL)  ## open JupyterLab on notebooks/ with the project's kernel: make lab PORT=8890 ARGS="--no-browser"
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT) $(if $(PORT),--port=$(PORT)) $(ARGS)

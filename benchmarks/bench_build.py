@@ -21,6 +21,14 @@ medians of --repeat runs:
 and where each report's time goes (its profile in the manifest: waiting for its kernel, running
 the notebook, converting, writing). Prints the figures and the ratios; saves them in
 benchmarks/results/latest.json (not in git) and, with --write-readme, in benchmarks/README.md.
+
+    python benchmarks/bench_build.py --on-demand [--repeat 5] [--write-readme]
+
+measures only what a researcher waits for at the keyboard, each a median of --repeat runs after
+one cold build: (c) nothing changed, (u) one table no report reads edited (targets < 0.5 s each),
+(v) `python -m workplan render` of one report (target ≤ 3 s), against (w) the same report with the
+papermill CLI then `python -m workplan html`; saved as results/on-demand.json and in its own section
+of benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -237,7 +245,12 @@ def main() -> int:
     parser.add_argument(
         "--write-readme", action="store_true", help="record the results in benchmarks/README.md"
     )
+    parser.add_argument(
+        "--on-demand", action="store_true", help="only (c), (u), render (v) and papermill + html (w)"
+    )
     args = parser.parse_args()
+    if args.on_demand:
+        return on_demand(args)
     plain_repeat = args.plain_repeat or 1
     started_on = machine()
 
@@ -396,6 +409,113 @@ def main() -> int:
     if args.write_readme:
         write_readme(results)
     return 0 if all(checks.values()) else 1
+
+
+RENDER_REPORT = ("country", {"country": "PHL", "lang": "ja"})  # the report of README's render example
+
+
+def on_demand(args: argparse.Namespace) -> int:
+    """(c), (u), (v) render and (w) papermill + html, medians of --repeat runs after one cold build."""
+    started_on = machine()
+    repeat = args.repeat
+    work = Path(tempfile.mkdtemp(prefix="workplan-bench-"))
+    figures: dict[str, list[float]] = {}
+    try:
+        notebooks = work / "notebooks"
+        shutil.copytree(
+            ROOT / "notebooks", notebooks, ignore=lambda d, names: [n for n in names if n.endswith(".py")]
+        )
+        data = work / "data"
+        shutil.copytree(ROOT / "data", data)
+        out = work / "reports"
+        seconds, result = timed(build_cmd(out, notebooks, data, args.jobs, "--force"), cwd=ROOT)
+        if result.returncode != 0:
+            raise SystemExit(f"the cold build failed:\n{result.stdout}\n{result.stderr}")
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        table = unread_table(manifest, data)
+        for run in range(repeat):
+            seconds, result = timed(build_cmd(out, notebooks, data, args.jobs), cwd=ROOT)
+            assert "nothing to build" in result.stdout, result.stdout
+            figures.setdefault("c_no_change", []).append(seconds)
+            touch_table(data / table, run)
+            seconds, result = timed(build_cmd(out, notebooks, data, args.jobs), cwd=ROOT)
+            assert not rebuilt(result), result.stdout
+            figures.setdefault("u_unused_table_edited", []).append(seconds)
+        name, params = RENDER_REPORT
+        pairs = [x for k, v in params.items() for x in ("-p", k, v)]
+        for run in range(repeat):
+            target = work / f"render-{run}.html"
+            cmd = [sys.executable, "-m", "workplan", "render", name, *pairs, "-o", str(target)]
+            seconds, result = timed(cmd, cwd=ROOT)
+            if result.returncode != 0:
+                raise SystemExit(f"render failed:\n{result.stderr}")
+            figures.setdefault("v_render", []).append(seconds)
+            executed, html = work / f"pm-{run}.ipynb", work / f"pm-{run}.html"
+            start = time.perf_counter()
+            pm = [str(BIN / "papermill"), str(ROOT / "notebooks" / f"{name}.ipynb"), str(executed)]
+            pm += ["--no-progress-bar", "--cwd", str(ROOT / "notebooks"), *pairs]
+            first = subprocess.run(pm, cwd=ROOT, capture_output=True, text=True)
+            second = subprocess.run(
+                [sys.executable, "-m", "workplan", "html", str(executed), "-o", str(html), "--standalone"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
+            if first.returncode or second.returncode:
+                raise SystemExit(f"papermill + html failed:\n{first.stderr}\n{second.stderr}")
+            figures.setdefault("w_papermill_and_html", []).append(time.perf_counter() - start)
+            print(
+                f"run {run + 1}: render {figures['v_render'][-1]:.2f} s, papermill + html "
+                f"{figures['w_papermill_and_html'][-1]:.2f} s",
+                flush=True,
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    results = {
+        "machine": started_on,
+        "load_after": machine()["load_before"],
+        "runs": repeat,
+        "render_validated_by_a_build": (ROOT / "reports" / "manifest.json").exists(),
+        "median_seconds": {k: round(statistics.median(v), 3) for k, v in figures.items()},
+        "raw": {k: [round(x, 3) for x in v] for k, v in figures.items()},
+    }
+    print(json.dumps(results, indent=2))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "on-demand.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    if args.write_readme:
+        write_on_demand_readme(results)
+    return 0
+
+
+def write_on_demand_readme(r: dict) -> None:
+    m, s, raw = r["machine"], r["median_seconds"], r["raw"]
+
+    def runs(key: str) -> str:
+        return ", ".join(f"{x:.2f}" for x in raw[key])
+
+    validated = (
+        "the data already validated by the last build into reports/ (the kernel skips validation)"
+        if r["render_validated_by_a_build"]
+        else "no build in reports/ (the kernel validates every table first)"
+    )
+    table = f"""<!-- on-demand: written by `python benchmarks/bench_build.py --on-demand --write-readme` -->
+Machine: {m["cpu"]}, {m["cores"]} cores, {m["memory"]}, Python {m["python"]}, {m["system"]}; load average
+before the run: {m["load_before"]}, after: {r["load_after"]}. Medians of {r["runs"]} runs; render with {validated}.
+
+| measure | median s | runs (s) | target |
+|---|---:|---|---|
+| (c) rebuild, nothing changed | {s["c_no_change"]:.2f} | {runs("c_no_change")} | < 0.5 s |
+| (u) one table no report reads edited | {s["u_unused_table_edited"]:.2f} | {runs("u_unused_table_edited")} | < 0.5 s |
+| (v) `render country -p country PHL -p lang ja` | {s["v_render"]:.2f} | {runs("v_render")} | ≤ 3 s |
+| (w) papermill CLI + `workplan html`, same report | {s["w_papermill_and_html"]:.2f} | {runs("w_papermill_and_html")} | |
+<!-- /on-demand -->"""
+    readme = ROOT / "benchmarks" / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if "<!-- on-demand:" in text:
+        text = re.sub(r"<!-- on-demand:.*?<!-- /on-demand -->", lambda _: table, text, flags=re.S)
+    else:
+        text = text.replace("## Reading the figures", f"## On demand\n\n{table}\n\n## Reading the figures", 1)
+    readme.write_text(text, encoding="utf-8")
 
 
 def write_readme(r: dict) -> None:

@@ -931,3 +931,46 @@ def test_a_signal_during_the_swap_waits_until_both_files_are_in_place(
     assert renamed == [Path(rel).name for rel in spec.outputs]
     assert {rel: (out / rel).read_bytes() for rel in spec.outputs} == files
     assert not list(out.rglob(".*.tmp-*"))
+
+
+# --- the package's structure ----------------------------------------------------------------------------------
+
+
+def test_the_build_package_has_no_import_cycle():
+    """Imports between workplan modules form no cycle (build.py ↔ site.py once did, run.py ↔ shards.py
+    through an import inside a function): every import counts, at module level, inside a function
+    or under TYPE_CHECKING."""
+    import ast
+
+    lib = LIB_DIR
+    graph: dict[str, set[str]] = {}
+    for path in lib.rglob("*.py"):
+        parts = path.relative_to(lib.parent).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        package = ".".join(parts[:-1])
+        edges = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):  # every import
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                target = f"{base}.{node.module}" if node.module else base
+                edges.add(target)
+                edges.update(f"{target}.{a.name}" for a in node.names)
+            elif isinstance(node, ast.Import):
+                edges.update(a.name for a in node.names if a.name.startswith("workplan"))
+        graph[module] = edges
+    modules = set(graph)
+    graph = {m: {e for e in edges if e in modules and e != m} for m, edges in graph.items()}
+
+    def cycle_from(start: str, node: str, seen: tuple[str, ...]) -> tuple[str, ...] | None:
+        for nxt in graph[node]:
+            if nxt == start:
+                return (*seen, nxt)
+            if nxt not in seen:
+                found = cycle_from(start, nxt, (*seen, nxt))
+                if found:
+                    return found
+        return None
+
+    build_modules = [m for m in modules if m.startswith("workplan.build")]
+    cycles = [c for m in build_modules if (c := cycle_from(m, m, (m,)))]
+    assert not cycles, cycles

@@ -132,10 +132,16 @@ def test_the_scheduled_workflow_builds_today_in_parts_merges_and_publishes():
     parts = jobs["part"]["strategy"]["matrix"]["part"]
     assert parts == list(range(1, int(workflow["env"]["SHARDS"]) + 1))
     part_steps = " ".join(str(step.get("run", "")) for step in jobs["part"]["steps"])
-    assert (
-        "--shard ${{ matrix.part }}/$SHARDS" in part_steps
-        and "--as-of ${{ needs.day.outputs.as_of }}" in part_steps
-    )
+    assert "--shard $PART/$SHARDS" in part_steps and "--as-of $AS_OF" in part_steps
+    # the run's values reach the scripts through env:, never as ${{ }} inside run: (template injection)
+    build = next(step for step in jobs["part"]["steps"] if "--shard" in str(step.get("run", "")))
+    assert build["env"] == {
+        "AS_OF": "${{ needs.day.outputs.as_of }}",
+        "PART": "${{ matrix.part }}",
+        "FORCE": "${{ inputs.force }}",
+    }
+    runs = [str(step.get("run", "")) for job in jobs.values() for step in job["steps"]]
+    assert not [run for run in runs if "${{" in run]
     merge_steps = " ".join(str(step.get("run", "")) for step in jobs["merge"]["steps"])
     assert "--merge" in merge_steps
     assert "date -u +%Y-%m-%d" in jobs["day"]["steps"][0]["run"]

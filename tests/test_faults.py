@@ -48,8 +48,6 @@ from fault_helpers import (
     wrong_type,
 )
 
-pytestmark = pytest.mark.xdist_group("faults")  # one worker builds the baseline once for all
-
 BASELINE = "en/pillar2,en/pillar4,ja/pillar4"
 REPORT_EXTS = (".ipynb", ".html")
 
@@ -174,16 +172,14 @@ def test_failing_notebook_keeps_its_previous_files(good: Good, out: Path, tmp_pa
 
 
 @pytest.mark.parametrize(
-    ("cell", "args", "expected", "max_seconds"),
+    ("cell", "args", "expected"),
     [
+        pytest.param("import os; os._exit(1)", (), ("DeadKernelError", "the kernel died"), id="dead-kernel"),
         pytest.param(
-            "import os; os._exit(1)", (), ("DeadKernelError", "the kernel died"), 120, id="dead-kernel"
-        ),
-        pytest.param(
-            "import time; time.sleep(600)",
+            # never ends by itself: the build must stop it (a cell still running would hang the test)
+            "import threading; threading.Event().wait()",
             ("--timeout", "3"),
             ("CellTimeoutError", "longer than 3 s (--timeout)"),
-            60,
             id="hanging-cell",
         ),
     ],
@@ -192,24 +188,22 @@ def test_kernel_death_and_timeout_fail_one_report(
     cell: str,
     args: tuple[str, ...],
     expected: tuple[str, ...],
-    max_seconds: float,
     good: Good,
     out: Path,
     tmp_path: Path,
 ) -> None:
+    """The build ends by itself with the report failed (how long it takes depends on the machine's
+    load, so it is not asserted; the wait only keeps a build that never ends from hanging the suite)."""
     nb = copy_notebooks(tmp_path / "notebooks")
     insert_cell(nb / "pillar2_cyber.ipynb", cell)
     before = snapshot(out)
 
-    t0 = time.monotonic()
     build = RunningBuild(
         build_command(out, good.data, nb, "--force", "--only", "en/pillar2", "--jobs", "1", *args)
     )
-    code = build.wait(timeout=max_seconds + 60)
-    elapsed = time.monotonic() - t0
+    code = build.wait(timeout=600)
 
     assert code == 1, describe(build)
-    assert elapsed < max_seconds, f"took {elapsed:.0f} s\n{describe(build)}"
     for text in expected:
         assert re.search(rf"en/pillar2: cell 4\b.*{re.escape(text)}", build.stderr), describe(build)
     for rel in ("en/pillar2.ipynb", "en/pillar2.html", "en/pillar4.html", "ja/pillar4.ipynb"):
@@ -345,13 +339,27 @@ def test_interrupt_leaves_each_report_old_or_new(
     assert_no_survivors(build)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_interrupt_during_start_up(sig: signal.Signals, good: Good, out: Path) -> None:
+@pytest.mark.parametrize(
+    ("sig", "inherited"),
+    [
+        pytest.param(signal.SIGINT, signal.SIG_DFL, id="SIGINT"),
+        pytest.param(signal.SIGTERM, signal.SIG_DFL, id="SIGTERM"),
+        # a background job of a shell starts with SIGINT ignored: a SIGINT sent to it still stops it
+        pytest.param(signal.SIGINT, signal.SIG_IGN, id="SIGINT-inherited-ignored"),
+    ],
+)
+def test_interrupt_during_start_up(
+    sig: signal.Signals, inherited: signal.Handlers, good: Good, out: Path
+) -> None:
     """Ctrl-C (or a scheduler's SIGTERM) during the seconds of imports and validation."""
     before = snapshot(out)
-    build = RunningBuild(
-        build_command(out, good.data, good.nb, "--force", "--only", "en/pillar2", "--jobs", "1")
-    )
+    previous = signal.signal(signal.SIGINT, inherited)  # what the build inherits (across exec)
+    try:
+        build = RunningBuild(
+            build_command(out, good.data, good.nb, "--force", "--only", "en/pillar2", "--jobs", "1")
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     try:
         locked = build.wait_for(lambda: f"pid {build.pid}," in (out / ".build.lock").read_text(), 60)
         assert locked, describe(build)
@@ -368,12 +376,14 @@ def test_interrupt_during_start_up(sig: signal.Signals, good: Good, out: Path) -
 
 def test_second_build_is_refused_while_one_runs(good: Good, out: Path, tmp_path: Path) -> None:
     nb = copy_notebooks(tmp_path / "notebooks")
-    insert_cell(nb / "pillar2_cyber.ipynb", "import time; time.sleep(20)")
+    # The report never ends by itself: the first build runs until the test interrupts it, however
+    # long the second one takes on a busy machine.
+    insert_cell(nb / "pillar2_cyber.ipynb", "import threading; threading.Event().wait()")
     lock = out / ".build.lock"
 
     first = RunningBuild(
         build_command(
-            out, good.data, nb, "--force", "--only", "en/pillar2", "--jobs", "1", "--timeout", "120"
+            out, good.data, nb, "--force", "--only", "en/pillar2", "--jobs", "1", "--timeout", "3600"
         )
     )
     try:
@@ -611,6 +621,201 @@ def test_signals_wait_for_the_swap_of_a_reports_files(
         outputs.commit_files(out, {"a.ipynb": b"new", "a.html": b"new"}, "a")
     assert renamed == ["a.ipynb", "a.html"], "the interrupt split the report's files"
     assert (out / "a.ipynb").read_bytes() == (out / "a.html").read_bytes() == b"new"
+
+
+@pytest.mark.parametrize("corruption", ["wrong-type", "unread-table-bad-value"])
+def test_render_refuses_invalid_data(corruption: str, tmp_path: Path) -> None:
+    """`render` checks the data in the report's kernel before the notebook runs: exit 2, the loader's
+    message naming file, row and column, nothing written."""
+    data = copy_data(tmp_path / "data")
+    expected = CORRUPTIONS[corruption](data)
+    target = tmp_path / "one.html"
+    result = subprocess.run(
+        [sys.executable, "-m", "workplan", "render", "pillar2_cyber", "-o", str(target), "--data", str(data)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 2, describe(result)
+    assert "invalid data; nothing was rendered" in result.stderr
+    for text in expected:
+        assert text in result.stderr, describe(result)
+    assert "Traceback" not in result.stderr
+    assert not target.exists()
+
+
+# --- 5b. merging shards: only the parts of one build, made from the inputs the merge has ------------------
+
+PARTS = "en/pillar2,ja/pillar4"
+
+
+@pytest.fixture(scope="module")
+def parts(good: Good, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The two parts of a build of PARTS (`--shard 1/2`, `--shard 2/2`), made from the good inputs."""
+    base = tmp_path_factory.mktemp("parts")
+    folders = []
+    for i in (1, 2):
+        folder = base / f"part-{i}"
+        result = run_build(folder, good.data, good.nb, "--only", PARTS, "--shard", f"{i}/2", "--jobs", "1")
+        if result.returncode != 0:
+            pytest.fail(f"part {i} could not be built\n{describe(result)}")
+        folders.append(folder)
+    return folders
+
+
+def merge(
+    out: Path, data: Path, nb: Path, folders: list[Path], *args: str
+) -> subprocess.CompletedProcess[str]:
+    return run_build(out, data, nb, *args, "--merge", *map(str, folders), timeout=120)
+
+
+def rewrite_manifest(folder: Path, change) -> None:
+    path = folder / "manifest.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    change(record)
+    path.write_text(json.dumps(record, indent=2), encoding="utf-8")
+
+
+def test_the_parts_of_one_build_merge(parts: list[Path], good: Good, out: Path) -> None:
+    """The case the refusals below are measured against: the same parts, the same inputs, merged."""
+    result = merge(out, good.data, good.nb, parts)
+    assert result.returncode == 0, describe(result)
+    assert "merged 2 shard(s)" in result.stdout
+    for key in PARTS.split(","):
+        assert manifest(out)["reports"][key]["status"] == "ok"
+
+
+def other_data(parts: list[Path], good: Good, tmp_path: Path):
+    data = copy_data(tmp_path / "data")
+    text = (data / "ivo_activities.csv").read_text(encoding="utf-8")
+    (data / "ivo_activities.csv").write_text(
+        text.replace("Holding the ASEAN IVO Forum", "Holding the Forum", 1)
+    )
+    return parts, data, good.nb, [], ["part 1 of 2", "built from other data"]
+
+
+def other_date(parts: list[Path], good: Good, tmp_path: Path):
+    return parts, good.data, good.nb, ["--as-of", "2026-06-30"], ["was built with other parameters"]
+
+
+def other_notebook(parts: list[Path], good: Good, tmp_path: Path):
+    nb = copy_notebooks(tmp_path / "notebooks")
+    insert_cell(nb / "pillar2_cyber.ipynb", "x = 1")
+    return parts, good.data, nb, [], ["en/pillar2 was built with other notebook"]
+
+
+def second_part_other_library(parts: list[Path], good: Good, tmp_path: Path):
+    """Only the second part differs: every part is compared, not only the first."""
+    second = copy_out(parts[1], tmp_path / "part-2")
+
+    def change(record: dict) -> None:
+        record["inputs"]["library"] = "0" * 64
+        for entry in record["reports"].values():
+            entry["inputs"]["library"] = "0" * 64
+
+    rewrite_manifest(second, change)
+    return [parts[0], second], good.data, good.nb, [], ["part 2 of 2", "another library"]
+
+
+def second_part_other_data(parts: list[Path], good: Good, tmp_path: Path):
+    second = copy_out(parts[1], tmp_path / "part-2")
+    rewrite_manifest(second, lambda record: record.update(data="0" * 64))
+    return [parts[0], second], good.data, good.nb, [], ["part 2 of 2", "built from other data"]
+
+
+def part_given_twice(parts: list[Path], good: Good, tmp_path: Path):
+    return [parts[0], parts[0]], good.data, good.nb, [], ["part(s) 1 of 2 given twice"]
+
+
+def part_missing_its_files(parts: list[Path], good: Good, tmp_path: Path):
+    second = copy_out(parts[1], tmp_path / "part-2")
+    (key,) = manifest(second)["shard"]["keys"]
+    (second / f"{key}.html").unlink()
+    return (
+        [parts[0], second],
+        good.data,
+        good.nb,
+        [],
+        ["part 2 of 2", f"{key} is not up to date here: output missing"],
+    )
+
+
+def not_a_part(parts: list[Path], good: Good, tmp_path: Path):
+    return [parts[0], good.out], good.data, good.nb, [], [f"{good.out} holds no shard build"]
+
+
+def parts_of_different_builds(parts: list[Path], good: Good, tmp_path: Path):
+    second = copy_out(parts[1], tmp_path / "part-2")
+    rewrite_manifest(second, lambda record: record["shard"].update(count=3))
+    return [parts[0], second], good.data, good.nb, [], ["made for different numbers of parts: [2, 3]"]
+
+
+def report_in_both_parts(parts: list[Path], good: Good, tmp_path: Path):
+    second = copy_out(parts[1], tmp_path / "part-2")
+    (first_key,) = manifest(parts[0])["shard"]["keys"]
+    rewrite_manifest(second, lambda record: record["shard"]["keys"].append(first_key))
+    return [parts[0], second], good.data, good.nb, [], [f"{first_key} is in both part 1 of 2"]
+
+
+def report_not_in_the_matrix(parts: list[Path], good: Good, tmp_path: Path):
+    second = copy_out(parts[1], tmp_path / "part-2")
+    rewrite_manifest(second, lambda record: record["shard"].update(keys=["en/atlas"]))
+    return [parts[0], second], good.data, good.nb, [], ["holds en/atlas, which is not a report of this build"]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        other_data,
+        other_date,
+        other_notebook,
+        second_part_other_library,
+        second_part_other_data,
+        part_given_twice,
+        part_missing_its_files,
+        not_a_part,
+        parts_of_different_builds,
+        report_in_both_parts,
+        report_not_in_the_matrix,
+    ],
+    ids=lambda case: case.__name__.replace("_", "-"),
+)
+def test_merge_refuses_parts_not_made_from_its_inputs(
+    case, parts: list[Path], good: Good, out: Path, tmp_path: Path
+) -> None:
+    folders, data, nb, args, expected = case(parts, good, tmp_path)
+    before = snapshot(out)
+    result = merge(out, data, nb, folders, *args)
+    assert result.returncode == 2, describe(result)
+    for text in expected:
+        assert text in result.stderr, describe(result)
+    assert "nothing was merged" in result.stderr
+    assert_unchanged(out, before)
+
+
+def test_a_folder_without_report_notebooks_is_refused(good: Good, out: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "no-notebooks"
+    empty.mkdir()
+    before = snapshot(out)
+    result = run_build(out, good.data, empty, timeout=120)
+    assert result.returncode == 2, describe(result)
+    assert f"no report notebook in {empty}" in result.stderr
+    assert_unchanged(out, before)
+
+
+def test_html_refuses_a_notebook_it_cannot_read(tmp_path: Path) -> None:
+    target = tmp_path / "x.html"
+    result = subprocess.run(
+        [sys.executable, "-m", "workplan", "html", str(tmp_path / "missing.ipynb"), "-o", str(target)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, describe(result)
+    assert f"cannot read {tmp_path / 'missing.ipynb'}" in result.stderr
+    assert not target.exists()
 
 
 # --- 6. parameters from outside ---------------------------------------------------------------------------

@@ -7,10 +7,20 @@ parameters or options (nothing built); 3 another build is running; 4 reports/ ca
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
-from pathlib import Path
+import signal
+
+# `python -m workplan`: a signal during the imports below is noted, and acted on by run().
+_early: list[int] = []
+if __name__ == "__main__":
+    for _sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(_sig, lambda signum, frame: _early.append(signum))
+
+import argparse  # noqa: E402
+import contextlib  # noqa: E402
+import datetime as dt  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 
 def _positive_int(text: str) -> int:
@@ -246,13 +256,72 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+class _Interrupts:
+    """SIGINT and SIGTERM from the command's first line to the process's end: exit 130.
+
+    Until the command takes them over (the build installs its own handler), the first signal raises
+    KeyboardInterrupt; once the command has returned, a signal is only noted. The build and render
+    then end the process at once (`os._exit`, streams flushed) with the signals held, so none can
+    arrive during the interpreter's shutdown, when Python has given them their default action back
+    and the process would die by the signal instead of exiting 130.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.received: list[str] = []
+        self.raising = True
+        for sig in self.SIGNALS:
+            signal.signal(sig, self.handler)
+
+    def handler(self, signum: int, frame: object) -> None:
+        self.received.append(signal.Signals(signum).name)
+        if self.raising:
+            self.raising = False
+            raise KeyboardInterrupt
+
+    def exit(self, code: int) -> None:
+        """End the process with `code`, or 130 if a signal came at any point."""
+        self.raising = False
+        signal.pthread_sigmask(signal.SIG_BLOCK, set(self.SIGNALS))
+        pending = signal.sigpending() & set(self.SIGNALS)
+        if (self.received or pending) and code != 130:
+            name = (self.received or [signal.Signals(min(pending)).name])[0]
+            print(
+                f"interrupted by {name} as the command ended; every file it wrote is complete",
+                file=sys.stderr,
+            )
+            code = 130
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
+        os._exit(code)
+
+
+# Commands that end the process themselves (see _Interrupts.exit); the others exit as usual.
+_EXIT_AT_ONCE = ("build", "render")
+
+
 def run(argv: list[str] | None = None) -> int:
-    """main(), quiet when its reader goes away (`… | head`)."""
+    """main(), quiet when its reader goes away (`… | head`); 130 when interrupted."""
+    interrupts = _Interrupts()
+    interrupts.received += [signal.Signals(sig).name for sig in _early]
+    args = sys.argv[1:] if argv is None else argv
     try:
-        return main(argv)
+        if interrupts.received:
+            raise KeyboardInterrupt
+        code = main(argv)
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
-        return 1
+        code = 1
+    except KeyboardInterrupt:
+        print(f"interrupted by {(interrupts.received or ['SIGINT'])[0]}", file=sys.stderr)
+        code = 130
+    if any(a in _EXIT_AT_ONCE for a in args[:1]):
+        interrupts.exit(code)
+    interrupts.raising = False
+    return 130 if interrupts.received else code
 
 
 if __name__ == "__main__":

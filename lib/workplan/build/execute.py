@@ -167,7 +167,13 @@ class Executor:
             with contextlib.suppress(Exception):
                 await kernel.km.shutdown_kernel(now=True)
         finally:
-            kernel.km.remove_socket_dir()  # also when the shutdown failed or was cancelled half-way
+            # Also when the shutdown failed or was cancelled half-way (jupyter_client skips its own
+            # clean-up when the kernel had already died): the connection file, then the sockets.
+            with contextlib.suppress(Exception):
+                kernel.km.cleanup_connection_file()
+            with contextlib.suppress(Exception):
+                kernel.km.cleanup_ipc_files()
+            kernel.km.remove_socket_dir()
 
     async def stop_all(self) -> None:
         await asyncio.gather(*(self.stop_kernel(k) for k in list(self.kernels)))

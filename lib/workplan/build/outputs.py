@@ -113,11 +113,11 @@ def commit_files(out_dir: Path, files: dict[str, bytes], what: str) -> None:
         with signals_deferred():
             for tmp, path in staged:
                 os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:  # a full disk, or an interrupt between two writes: no temporary stays
         for tmp, _ in staged:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-        if exc.errno in WRITE_ERRNOS:
+        if isinstance(exc, OSError) and exc.errno in WRITE_ERRNOS:
             raise OutputError(f"cannot write {what} to {out_dir}: {exc.strerror}") from exc
         raise
 

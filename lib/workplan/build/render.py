@@ -20,14 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import (
-    DataValidationError,
     KernelStartError,
     OutputError,
     ParameterError,
     ReportExecutionError,
 )
 from ..matrix import NOTEBOOKS, ReportSpec, cell_parameters, notebook_key, notebook_parameters, report_spec
-from ..paths import DEFAULT_DATA_DIR, NOTEBOOK_DIR
+from ..paths import DEFAULT_DATA_DIR, NOTEBOOK_DIR, REPORTS_DIR
 from .outputs import WRITE_ERRNOS, atomic_write
 from .run import EXIT_BAD_INPUT, EXIT_CANNOT_WRITE, EXIT_INTERRUPTED, EXIT_OK, EXIT_REPORT_FAILED
 
@@ -71,25 +70,20 @@ def render(
     except ParameterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    from ..data import Catalog
-    from ..digest import data_digest
     from .execute import missing_kernel
 
-    digest = data_digest(data_dir)
-    try:
-        Catalog(data_dir).load_all()
-    except DataValidationError as exc:
-        print(f"error: invalid data; nothing was rendered\n{exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     problem = missing_kernel()
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        nb, html = asyncio.run(_execute(spec, data_dir, folder, timeout, digest))
+        nb, html = asyncio.run(_execute(spec, data_dir, folder, timeout))
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except InvalidData as exc:
+        print(f"error: invalid data; nothing was rendered\n{exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except (ReportExecutionError, KernelStartError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REPORT_FAILED
@@ -110,24 +104,75 @@ def render(
     return code
 
 
-async def _execute(
-    spec: ReportSpec, data_dir: Path, folder: Path, timeout: int, digest: str
-) -> tuple[Any, bytes]:
+# Run in the report's kernel before the notebook: every table loaded and validated (the notebook
+# then finds them in the loader's cache, as in the build's warm kernels), no name left behind.
+VALIDATE = "__import__('workplan.data').data.default_catalog().load_all()"
+
+
+async def _execute(spec: ReportSpec, data_dir: Path, folder: Path, timeout: int) -> tuple[Any, bytes]:
+    """Start the kernel first: while it imports pandas, matplotlib and the library and validates the
+    data, this process loads nbconvert and papermill and prepares the notebook. What reaches the
+    page is the same as in the build (its warm kernels load every table before the notebook too)."""
     from .convert import Converter, Links
     from .execute import Executor, clear_volatile_metadata, parameterised
     from .site import site_url
 
-    executor = Executor(timeout, data_dir, warm_up=False, notebook_dir=folder, validated_digest=digest)
+    executor = Executor(
+        timeout, data_dir, warm_up=True, notebook_dir=folder, validated_digest=validated_before(data_dir)
+    )
+    kernel_task = asyncio.ensure_future(executor.start_kernel())
     converter = asyncio.ensure_future(asyncio.to_thread(Converter))
     try:
-        kernel = await executor.start_kernel()
-        nb = parameterised(spec)
+        nb = await asyncio.to_thread(parameterised, spec)
+        kernel = await kernel_task
+        await _validate_in(kernel, spec.key)
         await executor.execute(nb, spec.key, kernel)
     finally:
+        if not kernel_task.done():
+            kernel_task.cancel()
         await executor.stop_all()
     clear_volatile_metadata(nb)
     html = (await converter).html(nb, spec, Links.for_report(spec, site_url(), in_site=False))
     return nb, html
+
+
+def validated_before(data_dir: Path, reports: Path = REPORTS_DIR) -> str | None:
+    """The data's digest if the last build into `reports` validated exactly these bytes with this
+    library (its manifest's validation record, as the build's own incremental validation reads it),
+    else None: the kernel then validates every table itself."""
+    from ..digest import SCHEMA_FILE, data_digest
+    from .outputs import read_manifest
+    from .plan import DataHashes, Shared
+    from .validation import stale_tables
+
+    record = read_manifest(reports).get("validation")
+    try:
+        package = json.loads((data_dir / SCHEMA_FILE).read_text(encoding="utf-8"))
+        names = [r["name"] for r in package["resources"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(record, dict) or set(record.get("tables") or {}) != set(names):
+        return None
+    if stale_tables(names, record, Shared.compute(), DataHashes(data_dir)):
+        return None
+    return data_digest(data_dir)
+
+
+class InvalidData(Exception):
+    """The kernel's loader refused the data; the message is the loader's (file, row, column)."""
+
+
+async def _validate_in(kernel: Any, key: str) -> None:
+    reply = await kernel.kc.execute_interactive(
+        VALIDATE, silent=True, store_history=False, timeout=120, output_hook=lambda msg: None
+    )
+    content = reply["content"]
+    if content.get("status") != "ok":
+        if content.get("ename") == "DataValidationError":
+            raise InvalidData(content.get("evalue", ""))
+        raise ReportExecutionError(
+            key, None, content.get("ename", "error"), content.get("evalue", ""), VALIDATE
+        )
 
 
 def report_of(nb: dict[str, Any], notebook: str | None, data_dir: Path) -> ReportSpec:

@@ -108,22 +108,68 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-@contextlib.contextmanager
-def sigterm_as_interrupt(build: Build) -> Iterator[None]:
-    """Outside the kernels' event loop, SIGTERM interrupts the build as SIGINT does (exit 130)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+class Interrupts:
+    """SIGINT and SIGTERM for the whole build, one Python handler from its start to its end.
 
-    def on_sigterm(signum: int, frame: Any) -> None:
-        build.interrupted = "SIGTERM"
+    The first signal stops the build: outside the kernels' event loop it raises KeyboardInterrupt
+    where the build is; inside it, it cancels the loop's main task (from the loop, as asyncio's own
+    handlers would). Every later signal is only noted, so the clean-up the first one started
+    (kernels stopped, temporary files removed, the manifest written) runs to its end and the build
+    exits 130. While `held`, even the first signal is only noted: the build checks `first` when
+    the held work is done. The handler is installed over whatever the build was started with,
+    SIG_IGN included (a background job of a shell ignores SIGINT): a signal sent to the build
+    stops it at any moment, not only while the kernels run.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.first: str | None = None
+        self.count = 0
+        self._cancel: Any = None  # inside the event loop: how to stop it
+        self._held = 0
+
+    def handler(self, signum: int, frame: Any) -> None:
+        self.count += 1
+        if self.first is not None:
+            return
+        self.first = signal.Signals(signum).name
+        if self._held:
+            return
+        if self._cancel is not None:
+            self._cancel()
+            return
         raise KeyboardInterrupt
 
-    old = signal.signal(signal.SIGTERM, on_sigterm)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, old)
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        old = {sig: signal.signal(sig, self.handler) for sig in self.SIGNALS}
+        try:
+            yield
+        finally:
+            for sig, handler in old.items():
+                signal.signal(sig, handler)
+
+    @contextlib.contextmanager
+    def cancelling(self, loop: Any, task: Any) -> Iterator[None]:
+        """Inside the event loop: the first signal cancels `task` instead of raising."""
+        self._cancel = lambda: loop.call_soon_threadsafe(task.cancel)
+        try:
+            yield
+        finally:
+            self._cancel = None
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Note signals without acting on them (clean-up that must run to its end)."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
 
 
 def shard_part(planned: list[Planned], previous: dict[str, Any], index: int, count: int) -> list[Planned]:
@@ -158,25 +204,40 @@ class Build:
     def __init__(self, options: BuildOptions):
         self.o = options
         self.say = Reporter(options.quiet)
-        self.interrupted: str | None = None
+        self.interrupts = Interrupts()
         self.validated_digest: str | None = None
         self.part_keys: list[str] = []  # the reports of this shard (--shard)
         self.validation: dict[str, Any] | None = None  # what this build's validation checked
 
+    @property
+    def interrupted(self) -> str | None:
+        """The signal that stopped the build, if one did."""
+        return self.interrupts.first
+
     def run(self) -> int:
-        with sigterm_as_interrupt(self):
+        with self.interrupts.installed():
             try:
-                return self._run()
+                code = self._run()
             except KeyboardInterrupt:  # before or after the kernels' event loop: nothing half written
                 self.say.error(f"interrupted by {self.interrupted or 'SIGINT'}; previous files kept")
                 return EXIT_INTERRUPTED
+            if self.interrupted and code != EXIT_INTERRUPTED:  # noted while held, after the last check
+                self.say.error(f"interrupted by {self.interrupted} as the build ended; every file complete")
+                return EXIT_INTERRUPTED
+            return code
 
     def _run(self) -> int:
         try:
             with build_lock(self.o.out_dir):
-                if self.o.merge is not None:
-                    return self._merge_locked()
-                return self._run_locked()
+                try:
+                    if self.o.merge is not None:
+                        return self._merge_locked()
+                    return self._run_locked()
+                except KeyboardInterrupt:
+                    # A file being written when the signal came is left as a temporary beside its
+                    # place: remove it (later signals are only noted, so this runs to its end).
+                    remove_temporaries(self.o.out_dir)
+                    raise
         except BuildLockedError as exc:
             self.say.error(f"error: {exc}")
             return EXIT_LOCKED
@@ -323,7 +384,7 @@ class Build:
         built = [o for o in outcomes if o.status == "ok"]
         skipped = len(planned) - len(todo)
         elapsed = time.monotonic() - started
-        if not todo:
+        if not todo and not self.interrupted:
             extra = f"; updated {' and '.join(written)}" if written else ""
             self.say.always(f"nothing to build: {len(planned)} report(s) up to date{extra} ({elapsed:.1f} s)")
             return EXIT_OK
@@ -353,10 +414,9 @@ class Build:
         import asyncio
 
         outcomes: list[Outcome] = []
-        try:
+        # A KeyboardInterrupt: the first signal came as the loop started or ended, and is noted.
+        with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(self._execute_async(todo, outcomes, manifest, hashes, executor))
-        except KeyboardInterrupt:
-            self.interrupted = self.interrupted or "SIGINT"
         return outcomes
 
     async def _execute_async(
@@ -369,20 +429,26 @@ class Build:
     ) -> None:
         import asyncio
 
-        from .convert import Converter
-
         loop = asyncio.get_running_loop()
         main = asyncio.current_task()
         assert main is not None
+        with self.interrupts.cancelling(loop, main):
+            await self._execute_in_loop(todo, outcomes, manifest, hashes, executor)
 
-        def on_signal(name: str) -> None:
-            self.interrupted = name
-            main.cancel()
+    async def _execute_in_loop(
+        self,
+        todo: list[Planned],
+        outcomes: list[Outcome],
+        manifest: dict[str, Any],
+        hashes: DataHashes,
+        executor: Any,
+    ) -> None:
+        import asyncio
 
-        previous_sigterm = signal.getsignal(signal.SIGTERM)
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, on_signal, sig.name)
+        from .convert import Converter
 
+        if self.interrupted:  # the signal came before the loop took over
+            return
         # nbconvert loads while the first kernels start; a report waits for it only when it is done.
         converter = asyncio.ensure_future(asyncio.to_thread(Converter))
         # Longest first (by the last recorded durations), so no worker is left with a long report at the end.
@@ -444,12 +510,10 @@ class Build:
         except asyncio.CancelledError:
             pass
         finally:
-            await executor.stop_all()
-            remove_temporaries(self.o.out_dir)
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.remove_signal_handler(sig)
-            if previous_sigterm is not None:  # not SIG_DFL: a SIGTERM after the loop still exits 130
-                signal.signal(signal.SIGTERM, previous_sigterm)
+            # Nothing cancels the clean-up: a signal now is noted and ends the build with 130 after it.
+            with self.interrupts.held():
+                await executor.stop_all()
+                remove_temporaries(self.o.out_dir)
 
     def _not_started(self, item: Planned, exc: KernelStartError) -> Outcome:
         return Outcome(item, "failed", now(), 0.0, error=f"{item.spec.key}: {exc}")
@@ -554,6 +618,28 @@ class Build:
 
     # -- shards -----------------------------------------------------------------------------------
     def _merge_locked(self) -> int:
-        from .shards import merge
+        """Combine the output folders of the N shards into out_dir, then write the index and downloads."""
+        from .shards import check_inputs, copy_parts, read_shards
 
-        return merge(self)
+        started = time.monotonic()
+        assert self.o.merge is not None
+        shards = read_shards(self.o.merge)
+        shared = Shared.compute()
+        data = data_digest(self.o.data_dir)
+        matrix = self._matrix()
+        check_inputs(shards, matrix, shared, data, self.o.data_dir)
+
+        manifest = read_manifest(self.o.out_dir)
+        copied, failed = copy_parts(shards, self.o.out_dir, manifest)
+        if self._site_stale(manifest, data, shared):
+            code = self._validate_data(data, manifest)
+            if code:
+                return code
+            self.validation = manifest["validation"]
+        written = self._finish(matrix, shared, data)
+        extra = f"; updated {' and '.join(written)}" if written else ""
+        self.say.always(
+            f"merged {len(shards)} shard(s): {copied} report(s) copied, {failed} failed{extra} "
+            f"in {time.monotonic() - started:.1f} s"
+        )
+        return EXIT_REPORT_FAILED if failed else EXIT_OK

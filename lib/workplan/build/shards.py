@@ -1,24 +1,25 @@
 """Merging shards: `build --shard I/N` on N machines, then `build --merge DIR…` on one.
 
 Each shard builds its part of the matrix into its own output folder and records the part in its
-manifest. The merge checks that the parts come from the same inputs and that no part is missing or
-duplicated, copies each part's reports (both files of a report swapped together), combines the
-manifests and writes the index and the data downloads, as a single build would.
+manifest. Before anything is copied, the merge checks that the folders are the N parts of one build
+(none missing, none given twice) and that every part, not only the first, was built from the inputs
+the merge has now: the same data, library and dependencies, and for every report it holds the
+notebook, parameters (the date among them) and data it read. Then it copies each part's reports
+(both files of a report swapped together) and combines the manifests; run.py writes the index and
+the data downloads, as a single build would.
+
+This module does not import the build (run.py imports it): no import cycle.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..digest import data_digest
 from ..errors import ShardError
+from ..matrix import ReportSpec
 from .outputs import commit_files, read_manifest, write_manifest
-from .plan import Shared
-
-if TYPE_CHECKING:
-    from .run import Build
+from .plan import DataHashes, Shared, plan
 
 
 def read_shards(dirs: list[Path]) -> list[tuple[Path, dict[str, Any]]]:
@@ -40,30 +41,59 @@ def read_shards(dirs: list[Path]) -> list[tuple[Path, dict[str, Any]]]:
         raise ShardError(f"part(s) {', '.join(map(str, duplicated))} of {count} given twice")
     if missing:
         raise ShardError(f"part(s) {', '.join(map(str, missing))} of {count} missing")
-    for field in ("data", "inputs"):
-        values = {repr(m.get(field)) for _, m in shards}
-        if len(values) != 1:
-            raise ShardError(f"the shards were built from different inputs ({field} differs)")
     return shards
 
 
-def merge(build: Build) -> int:
-    from .run import EXIT_OK, EXIT_REPORT_FAILED
+def _part(folder: Path, manifest: dict[str, Any]) -> str:
+    shard = manifest["shard"]
+    return f"part {shard['index']} of {shard['count']} ({folder})"
 
-    o = build.o
-    started = time.monotonic()
-    assert o.merge is not None
-    shards = read_shards(o.merge)
-    shared = Shared.compute()
-    data = data_digest(o.data_dir)
-    first = shards[0][1]
-    if first.get("data") != data or first.get("inputs") != {
-        "library": shared.library,
-        "dependencies": shared.dependencies,
-    }:
-        raise ShardError(f"the shards were built from other inputs than {o.data_dir} and this library")
 
-    manifest = read_manifest(o.out_dir)
+def check_inputs(
+    shards: list[tuple[Path, dict[str, Any]]],
+    specs: list[ReportSpec],
+    shared: Shared,
+    data: str,
+    data_dir: Path,
+) -> None:
+    """Every part was built from the inputs the merge has now (ShardError naming the part and what
+    differs): the data folder's digest, the library and dependencies, and each report's own record
+    (notebook, parameters with the date, the data it read), as a build would plan it here."""
+    by_key = {spec.key: spec for spec in specs}
+    hashes = DataHashes(data_dir)
+    library = {"library": shared.library, "dependencies": shared.dependencies}
+    keys_seen: dict[str, str] = {}
+    for folder, manifest in shards:
+        part = _part(folder, manifest)
+        if manifest.get("data") != data:
+            raise ShardError(f"{part} was built from other data than {data_dir}")
+        if manifest.get("inputs") != library:
+            raise ShardError(f"{part} was built with another library or other dependencies than this one")
+        for key in manifest["shard"].get("keys", []):
+            if key in keys_seen:
+                raise ShardError(f"{key} is in both {keys_seen[key]} and {part}")
+            keys_seen[key] = part
+            spec = by_key.get(key)
+            if spec is None:
+                raise ShardError(f"{part} holds {key}, which is not a report of this build (its --as-of?)")
+            entry = manifest["reports"].get(key)
+            if entry is None:
+                continue
+            (planned,) = plan([spec], {}, folder, shared, hashes, force=True)
+            if entry.get("inputs") != planned.inputs:
+                recorded = entry.get("inputs") or {}
+                what = sorted(k for k in planned.inputs if recorded.get(k) != planned.inputs[k])
+                raise ShardError(f"{part}: {key} was built with other {', '.join(what) or 'inputs'}")
+            if entry.get("status") == "ok":
+                (again,) = plan([spec], {key: entry}, folder, shared, hashes)
+                if again.reasons:
+                    raise ShardError(f"{part}: {key} is not up to date here: {again.reason}")
+
+
+def copy_parts(
+    shards: list[tuple[Path, dict[str, Any]]], out_dir: Path, manifest: dict[str, Any]
+) -> tuple[int, int]:
+    """Each part's reports into `out_dir` and `manifest`; (copied, failed)."""
     copied = failed = 0
     for folder, shard in shards:
         for key in shard["shard"]["keys"]:
@@ -73,11 +103,11 @@ def merge(build: Build) -> int:
             if entry.get("status") == "ok":
                 files = {rel: (folder / rel).read_bytes() for rel in entry["outputs"]}
                 unchanged = all(
-                    (o.out_dir / rel).is_file() and (o.out_dir / rel).read_bytes() == content
+                    (out_dir / rel).is_file() and (out_dir / rel).read_bytes() == content
                     for rel, content in files.items()
                 )
                 if not unchanged:
-                    commit_files(o.out_dir, files, key)
+                    commit_files(out_dir, files, key)
                     copied += 1
             else:
                 failed += entry.get("status") == "failed"
@@ -85,19 +115,5 @@ def merge(build: Build) -> int:
                 if not entry.get("last_good") and previous.get("last_good"):
                     entry = {**entry, "last_good": previous["last_good"]}
             manifest["reports"][key] = entry
-        write_manifest(o.out_dir, manifest)
-
-    matrix = build._matrix()
-    if build._site_stale(manifest, data, shared):
-        code = build._validate_data(data, manifest)
-        if code:
-            return code
-        build.validation = manifest["validation"]
-    written = build._finish(matrix, shared, data)
-    parts = len(shards)
-    extra = f"; updated {' and '.join(written)}" if written else ""
-    build.say.always(
-        f"merged {parts} shard(s): {copied} report(s) copied, {failed} failed{extra} "
-        f"in {time.monotonic() - started:.1f} s"
-    )
-    return EXIT_REPORT_FAILED if failed else EXIT_OK
+        write_manifest(out_dir, manifest)
+    return copied, failed
