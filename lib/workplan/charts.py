@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import functools
-import importlib.util
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,12 +23,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .i18n import header, relabel, t
+from .paths import FONT_PATH  # noqa: E402 (IPAexGothic, shipped by matplotlib-fontja)
 
-# The font file of matplotlib-fontja, found without importing it: its import sets matplotlib's global
-# font family, and importing this module must not change global state.
-_FONTJA = importlib.util.find_spec("matplotlib_fontja")
-assert _FONTJA is not None and _FONTJA.submodule_search_locations, "matplotlib-fontja is not installed"
-FONT_PATH = str(Path(_FONTJA.submodule_search_locations[0]) / "fonts" / "ipaexg.ttf")
 FONT_NAME = "IPAexGothic"  # the family name inside FONT_PATH (a test reads it from the file)
 
 # Colour-blind-safe (Okabe–Ito), one per pillar, used in every report.
@@ -232,8 +227,7 @@ class Chart:
 
         from PIL import Image
 
-        from .pieces import render
-        from .show import cell_text
+        from .pieces import cell_text, render
 
         png = self.png()
         width, height = Image.open(io.BytesIO(png)).size

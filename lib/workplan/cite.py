@@ -53,7 +53,7 @@ def project_version() -> str:
 def source_url(anchor: str, base: str | None = None) -> str:
     """The source page's address with an anchor: the published site's when known, else reports/."""
     if base is None:
-        from .build.site import site_url
+        from .paths import site_url
 
         base = site_url() or "reports/"
     return f"{base}{SOURCE_PAGE}#{anchor}"

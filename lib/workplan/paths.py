@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -14,3 +16,22 @@ LIB_DIR = Path(__file__).resolve().parent
 # The published site (https://owner.github.io/name/), absolute links in reports and the Binder link
 # on the index derive from it; README.md's Binder badge must name the same (a test checks).
 REPOSITORY = ""
+SITE_URL_ENV = "WORKPLAN_SITE_URL"
+
+
+def site_url() -> str | None:
+    """Where the reports are published: $WORKPLAN_SITE_URL, else GitHub Pages of REPOSITORY."""
+    url = os.environ.get(SITE_URL_ENV, "").strip()
+    if url:
+        return url.rstrip("/") + "/"
+    if REPOSITORY:
+        owner, name = REPOSITORY.split("/", 1)
+        return f"https://{owner.lower()}.github.io/{name}/"
+    return None
+
+
+# The Japanese face of charts and pages: IPAexGothic, the font file matplotlib-fontja ships, found
+# without importing that package (its import sets matplotlib's global font family).
+_FONTJA = importlib.util.find_spec("matplotlib_fontja")
+assert _FONTJA is not None and _FONTJA.submodule_search_locations, "matplotlib-fontja is not installed"
+FONT_PATH = str(Path(_FONTJA.submodule_search_locations[0]) / "fonts" / "ipaexg.ttf")

@@ -28,3 +28,14 @@ def environment() -> Any:
 def render(name: str, **values: Any) -> str:
     """The piece `name` (a file of templates/pieces/) with `values` put in, each escaped once."""
     return environment().get_template(name).render(**values)
+
+
+def cell_text(value: Any) -> str:
+    """A table cell as text: missing → '—', whole floats without '.0', everything else as written."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

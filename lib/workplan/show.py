@@ -23,6 +23,7 @@ import pandas as pd
 from . import load
 from .countries import members_on
 from .i18n import VOCABULARY_LABELS, format_date, header, relabel, t, variant
+from .pieces import cell_text
 
 # --- displayable objects -------------------------------------------------------------------------
 
@@ -129,20 +130,11 @@ def _first_words(text: str, width: int = 60) -> str:
 def source_href(lines: Any = None) -> str:
     """The source page (workplan.cite), at the first of `lines` ('L205' → …source.html#L205): on the
     published site when its address is known, else beside the report's folder (reports/source.html)."""
-    from .build.site import site_url
+    from .paths import site_url
 
     base = site_url() or "../"
     m = re.match(r"L([0-9]+)", lines) if isinstance(lines, str) else None
     return f"{base}source.html" + (f"#L{m.group(1)}" if m else "")
-
-
-def cell_text(value: Any) -> str:
-    """A table cell as text: missing → '—', whole floats without '.0', everything else as written."""
-    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
-        return "—"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 # --- Markdown escaping ------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ FAMILY = "Workplan IPAexGothic"
 
 @functools.cache
 def _font_bytes() -> bytes:
-    from ..charts import FONT_PATH
+    from ..paths import FONT_PATH
 
     with open(FONT_PATH, "rb") as f:
         return f.read()

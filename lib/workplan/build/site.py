@@ -10,29 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from ..digest import data_digest
-from ..paths import LIB_DIR, REPOSITORY
+from ..paths import LIB_DIR, REPOSITORY, SITE_URL_ENV, site_url  # noqa: F401 (SITE_URL_ENV: tests)
 from .outputs import atomic_write
 
 INDEX = "index.html"
 DATA_FOLDER = "data"
-SITE_URL_ENV = "WORKPLAN_SITE_URL"
-
-
-def site_url() -> str | None:
-    """Where the reports are published: $WORKPLAN_SITE_URL, else GitHub Pages of paths.REPOSITORY."""
-    url = os.environ.get(SITE_URL_ENV, "").strip()
-    if url:
-        return url.rstrip("/") + "/"
-    if REPOSITORY:
-        owner, name = REPOSITORY.split("/", 1)
-        return f"https://{owner.lower()}.github.io/{name}/"
-    return None
 
 
 def binder_url() -> str:
