@@ -120,8 +120,15 @@ def test_changes_come_from_the_tracker_on_each_date():
 
 
 def test_an_outcome_not_yet_published_on_the_date_is_not_in_the_feed():
-    parsed = feedparser.parse(feed_bytes("2026-03-10", "en"))
-    assert not any(e.tags[0].term == "held" for e in parsed.entries)
+    outcomes = pd.read_csv(DEFAULT_DATA_DIR / "outcomes.csv", dtype=str)
+    friends = outcomes[outcomes["item_id"] == "friends_group_in_person_meeting_2026"].iloc[0]
+    assert friends["source_date"] == "2026-03-16"
+
+    def links(day: str) -> set[str]:
+        return {link.href for e in feedparser.parse(feed_bytes(day, "en")).entries for link in e.links}
+
+    assert friends["source_url"] not in links("2026-03-15")
+    assert friends["source_url"] in links("2026-03-16")
 
 
 @pytest.fixture(scope="module")

@@ -73,6 +73,7 @@ class Citation:
     year: int
     url: str | None
     outside: str | None = None  # a row quoting another source (outcomes): its publisher, title, date, address
+    outside_url: str | None = None  # that source's address, the link of a citation with no line of the plan
 
     @property
     def where(self) -> str:
@@ -129,8 +130,8 @@ class Citation:
             ("note", esc(note)),
             ("language", "japanese" if self.lang == "ja" else "english"),
         ]
-        if self.url:
-            fields.append(("url", self.url))
+        if self.url or self.outside_url:
+            fields.append(("url", self.url or self.outside_url))
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         return f"@misc{{{ident},\n{body}\n}}"
 
@@ -151,8 +152,8 @@ class Citation:
         if self.where:
             item["locator"] = self.source_lines
             item["note"] = self.where + (f": {self.quote}" if self.quote else "")
-        if self.url:
-            item["URL"] = self.url
+        if self.url or self.outside_url:
+            item["URL"] = self.url or self.outside_url
         return item
 
     def render(self) -> str:
@@ -181,11 +182,12 @@ def cite(
     created = str(c.descriptor.get("created", ""))[:4]
     first = re.match(r"L(\d+)", row.source_lines or "")
     quote = row.values.get("source_quote")
-    outside = None
+    outside = outside_url = None
     if c.resource(dataset).quotes != "plan":  # the row quotes a page it names (an outcome's source)
         v = row.values
         parts = [v.get("source_publisher"), v.get("source_title"), v.get("source_date"), v.get("source_url")]
         outside = ", ".join(str(p.date()) if hasattr(p, "date") else str(p) for p in parts if p is not None)
+        outside_url = v.get("source_url")
     return Citation(
         dataset=dataset,
         key=key,
@@ -199,6 +201,7 @@ def cite(
         year=int(created) if created.isdigit() else 2026,
         url=source_url(f"L{first.group(1)}", base) if first else None,
         outside=outside or None,
+        outside_url=outside_url or None,
     )
 
 

@@ -106,8 +106,11 @@ def feed_bytes(
     tracker_page = f"{base}{lang}/tracker.html"
     entries: list[tuple[str, str, str]] = []  # (date, id, xml)
 
+    from .tracker import outcome_known_from
+
     outcomes = c.load("outcomes")
-    known = outcomes[pd.to_datetime(outcomes["source_date"]) <= _day(as_of)]
+    outcomes = outcomes.assign(known_from=outcome_known_from(outcomes, c.load("outcome_checks")))
+    known = outcomes[outcomes["known_from"] <= _day(as_of)]
     for o in known.itertuples(index=False):
         item = items.loc[o.item_id] if o.item_id in items.index else None
         title_item = item[f"title_{lang}"] if item is not None else o.item_id
@@ -119,14 +122,17 @@ def feed_bytes(
             status=status_label,
             date=format_date(o.date, str(o.date_precision), lang),
         )
-        summary = t(
-            "feed.outcome_text",
-            lang,
-            publisher=o.source_publisher,
-            source=o.source_title,
-            published=format_date(o.source_date, "day", lang),
-            quote=o.source_quote,
+        # The page as its record names it: publisher, title and date where the page gave them.
+        title_quoted = (
+            (f"「{o.source_title}」" if lang == "ja" else f"“{o.source_title}”")
+            if pd.notna(o.source_title)
+            else None
         )
+        published = format_date(o.source_date, "day", lang) if pd.notna(o.source_date) else None
+        page = ("、" if lang == "ja" else ", ").join(
+            str(p) for p in (o.source_publisher, title_quoted, published) if p
+        )
+        summary = t("feed.outcome_text", lang, source=page, quote=o.source_quote)
         note = getattr(o, f"note_{lang}")
         if isinstance(note, str):
             summary += f" ({note})"
@@ -137,9 +143,9 @@ def feed_bytes(
         entry_id = _id("outcome", str(o.outcome_id))
         entries.append(
             (
-                _stamp(o.source_date),
+                _stamp(o.known_from),
                 entry_id,
-                _entry(entry_id, title, o.source_date, links, str(o.status), summary),
+                _entry(entry_id, title, o.known_from, links, str(o.status), summary),
             )
         )
 

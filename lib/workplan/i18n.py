@@ -890,8 +890,8 @@ FOLLOW_LABELS: dict[str, dict[str, str]] = {
     "feed.outcome": {"en": "{title}: {status} ({date})", "ja": "{title}：{status}（{date}）"},
     "feed.change": {"en": "{title}: {old} → {new}", "ja": "{title}：{old}→{new}"},
     "feed.outcome_text": {
-        "en": "Outcome recorded from {publisher}, “{source}” ({published}): {quote}",
-        "ja": "{publisher}「{source}」（{published}）による実施状況の記録：{quote}",
+        "en": "Outcome recorded from {source}: {quote}",
+        "ja": "{source}による実施状況の記録：{quote}",
     },
     "feed.change_text": {
         "en": "On {date} the status of this dated item changed from {old} to {new}, by the dates the plan gives ({when}).",

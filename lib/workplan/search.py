@@ -239,8 +239,8 @@ class Index:
 
     def entity_rows(self, term: str) -> list[Row]:
         """The rows of the name tables that name `term` (one of their names folds to the same key), and the
-        rows of the other name tables their keys join them to (an organisation's acronym → its glossary
-        entry → its English name)."""
+        rows of the other name tables their keys or their names join them to (an organisation's acronym →
+        its glossary entry → its English name)."""
         wanted = key(term)
         if not wanted:
             return []
@@ -275,6 +275,21 @@ class Index:
                         if t not in found:
                             found.append(t)
                             changed = True
+            # A row of another name table that records one of these names names the same thing
+            # (english_names has no key to organisations or the glossary, only the names themselves).
+            names = {
+                key(r.values[c]) for r in found for c in NAME_TABLES[r.dataset] if _text(r.values.get(c))
+            }
+            for t in self.rows:
+                if (
+                    t.dataset in NAME_TABLES
+                    and t not in found
+                    and any(
+                        _text(t.values.get(c)) and key(t.values[c]) in names for c in NAME_TABLES[t.dataset]
+                    )
+                ):
+                    found.append(t)
+                    changed = True
         return found
 
     def spellings(self, term: str) -> list[str]:

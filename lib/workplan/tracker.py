@@ -170,6 +170,17 @@ def _as_of(value: Any) -> pd.Timestamp:
     return day.normalize()
 
 
+def outcome_known_from(outcomes: pd.DataFrame, checks: pd.DataFrame | None) -> pd.Series:
+    """The day each outcome is known from: its source_date or, where the page gives none, the first
+    search that found it (outcome_checks.checked_on); NaT where neither says."""
+    known_from = pd.to_datetime(outcomes["source_date"])
+    if checks is not None and not checks.empty:
+        found = checks[checks["result"].astype(str) == "found"]
+        first = pd.to_datetime(found["checked_on"]).groupby(found["outcome_id"].astype(str)).min()
+        known_from = known_from.fillna(outcomes["outcome_id"].astype(str).map(first))
+    return known_from
+
+
 def _known_outcomes(
     outcomes: pd.DataFrame, day: pd.Timestamp, folded: dict[str, str], checks: pd.DataFrame | None
 ) -> pd.DataFrame:
@@ -185,11 +196,7 @@ def _known_outcomes(
     frame = outcomes.copy()
     for column in ("date", "source_date"):
         frame[column] = pd.to_datetime(frame[column])
-    frame["known_from"] = frame["source_date"]
-    if checks is not None and not checks.empty:
-        found = checks[checks["result"].astype(str) == "found"]
-        first = pd.to_datetime(found["checked_on"]).groupby(found["outcome_id"].astype(str)).min()
-        frame["known_from"] = frame["known_from"].fillna(frame["outcome_id"].astype(str).map(first))
+    frame["known_from"] = outcome_known_from(outcomes, checks)
     frame["outcome_item_id"] = frame["item_id"].astype(str)
     frame["item_id"] = [folded.get(i, i) for i in frame["outcome_item_id"]]
     known = frame[frame["known_from"] <= day]
