@@ -116,7 +116,14 @@ def test_render_lists_every_bad_parameter_and_a_missing_country_before_any_kerne
 
 def test_make_lab_takes_a_port_and_passes_other_arguments_on():
     run = subprocess.run(
-        ["make", "-n", "lab", "PORT=8890", "ARGS=--no-browser --ServerApp.ip=127.0.0.1"],
+        [
+            "make",
+            "--no-print-directory",
+            "-n",
+            "lab",
+            "PORT=8890",
+            "ARGS=--no-browser --ServerApp.ip=127.0.0.1",
+        ],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -125,5 +132,7 @@ def test_make_lab_takes_a_port_and_passes_other_arguments_on():
     command = run.stdout.strip().splitlines()[-1]
     assert "jupyter lab --notebook-dir=notebooks" in command
     assert command.split()[-3:] == ["--port=8890", "--no-browser", "--ServerApp.ip=127.0.0.1"]
-    plain = subprocess.run(["make", "-n", "lab"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    plain = subprocess.run(
+        ["make", "--no-print-directory", "-n", "lab"], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
     assert "--port" not in plain.stdout.strip().splitlines()[-1]

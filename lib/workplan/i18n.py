@@ -1048,6 +1048,20 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "source_publisher": ("Source publisher", "出典の発行者"),
     "source_url": ("Source address", "出典のURL"),
     "source_date": ("Source date", "出典の日付"),
+    "source_lang": ("Language of the source", "出典の言語"),
+    "source_title_other": ("Source title in the other language", "出典の題名（他言語）"),
+    "source_publisher_other": ("Source publisher in the other language", "出典の発行者（他言語）"),
+    "archive_url": ("Address of the archived copy read", "参照した保存版のURL"),
+    "source_date_basis": ("Where the source date was read", "出典の日付の根拠"),
+    # the searches on record (data/outcome_checks.csv)
+    "check_id": ("Search ID", "検索ID"),
+    "checked_on": ("Searched on", "検索日"),
+    "searched_where": ("Where searched", "検索先"),
+    "query": ("Words searched", "検索語"),
+    "result": ("Result", "結果"),
+    # links between dated items (data/item_links.csv)
+    "relation": ("Relation", "関係"),
+    "other_item_id": ("Linked item ID", "関連項目ID"),
 }
 
 _LANGUAGE_SUFFIXES = {"_ja": (" (Japanese)", "（日本語）"), "_en": (" (English)", "（英語）")}

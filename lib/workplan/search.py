@@ -26,6 +26,7 @@ other words by the page's own folding, the rules above).
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import types
@@ -90,6 +91,7 @@ def fold(text: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(out), spans
 
 
+@functools.lru_cache(maxsize=65536)  # the same few thousand names are keyed again for every term
 def key(text: str) -> str:
     """The form two spellings of one name share: folded, without separators ("Open-RAN" → "openran")."""
     folded, _ = fold(text)

@@ -53,6 +53,13 @@ EXIT_INTERRUPTED = 130
 DEFAULT_SECONDS = 2.0  # expected duration of a report never built here, for ordering and shards
 
 
+def updated_list(written: list[str]) -> str:
+    """What a build rewrote besides reports, as a list: 'a', 'a and b', 'a; b; and c' (items hold commas)."""
+    if len(written) <= 2:
+        return " and ".join(written)
+    return "; ".join(written[:-1]) + "; and " + written[-1]
+
+
 class Reporter:
     """Progress lines for people; with quiet=True only errors and the summary (for schedules)."""
 
@@ -385,7 +392,7 @@ class Build:
         skipped = len(planned) - len(todo)
         elapsed = time.monotonic() - started
         if not todo and not self.interrupted:
-            extra = f"; updated {' and '.join(written)}" if written else ""
+            extra = f"; updated {updated_list(written)}" if written else ""
             self.say.always(f"nothing to build: {len(planned)} report(s) up to date{extra} ({elapsed:.1f} s)")
             return EXIT_OK
         summary = f"{len(built)} built, {skipped} up to date, {len(failed)} failed in {elapsed:.1f} s"
@@ -637,7 +644,7 @@ class Build:
                 return code
             self.validation = manifest["validation"]
         written = self._finish(matrix, shared, data)
-        extra = f"; updated {' and '.join(written)}" if written else ""
+        extra = f"; updated {updated_list(written)}" if written else ""
         self.say.always(
             f"merged {len(shards)} shard(s): {copied} report(s) copied, {failed} failed{extra} "
             f"in {time.monotonic() - started:.1f} s"
