@@ -453,7 +453,7 @@ class Catalog:
 
     @cached_property
     def validated_by_build(self) -> bool:
-        """True in a kernel started by the build when these exact bytes were validated by it moments ago."""
+        """True in the build, or a kernel it started, when these exact bytes were validated by it moments ago."""
         digest = os.environ.get(VALIDATED_ENV)
         return bool(digest) and digest == data_digest(self.data_dir)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..digest import data_digest
+from ..digest import VALIDATED_ENV, data_digest
 from ..errors import (
     BuildLockedError,
     KernelStartError,
@@ -377,6 +377,9 @@ class Build:
         if manifest is not None:
             manifest["validation"] = record
         self.validated_digest = digest
+        # What this process loads next (the site's search index, calendars, feeds) skips checking again
+        # the bytes it has just validated, as the build's kernels do.
+        os.environ[VALIDATED_ENV] = digest
         return EXIT_OK
 
     def _summary(
