@@ -1275,13 +1275,14 @@ def test_the_printed_title_is_a_statement(tables):
 # --- one spelling of each English name -------------------------------------------------------------------------
 
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212-"
-# Words of outside pages, kept as written there, and notes that discuss the variants they saw.
+# Words of outside pages, kept as written there, notes that discuss the variants they saw, and search words as typed.
 AS_WRITTEN_ELSEWHERE = {
     ("english_names", "en_source_title"),
     ("english_names", "en_source_words"),
     ("english_names", "note_en"),
     ("outcomes", "source_title"),
     ("outcomes", "source_quote"),
+    ("outcome_checks", "query"),  # the words typed into a search, kept as typed (searches fold case)
 }
 
 
