@@ -617,8 +617,14 @@ def test_signals_wait_for_the_swap_of_a_reports_files(
             os.kill(os.getpid(), signal.SIGINT)  # arrives half-way through the swap
 
     monkeypatch.setattr(outputs.os, "replace", replace_then_interrupt)
-    with pytest.raises(KeyboardInterrupt):
-        outputs.commit_files(out, {"a.ipynb": b"new", "a.html": b"new"}, "a")
+    # Python's own SIGINT handler, whatever this process inherited (a background job starts with
+    # SIGINT ignored, and Python then installs none)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            outputs.commit_files(out, {"a.ipynb": b"new", "a.html": b"new"}, "a")
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert renamed == ["a.ipynb", "a.html"], "the interrupt split the report's files"
     assert (out / "a.ipynb").read_bytes() == (out / "a.html").read_bytes() == b"new"
 
