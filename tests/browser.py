@@ -11,18 +11,13 @@ import os
 import tempfile
 from pathlib import Path
 
-CHROMIUM = os.environ.get("WORKPLAN_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-default-apps",
-    "--disable-extensions",
-]
+from workplan.build.pdf import ARGS as PDF_ARGS
+from workplan.build.pdf import CHROMIUM_ENV
+
+CHROMIUM = os.environ.get(CHROMIUM_ENV, "/usr/bin/chromium")
+# The flags the PDF printing uses (one list for both), less those of printing itself; Playwright adds
+# --headless on its own.
+ARGS = [a for a in PDF_ARGS if a not in ("--headless", "--no-pdf-header-footer")] + ["--disable-default-apps"]
 WIDTHS = (390, 768, 1280)
 LATIN_FONT_DIRS = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/liberation"]
 
