@@ -35,3 +35,16 @@ def site_url() -> str | None:
 _FONTJA = importlib.util.find_spec("matplotlib_fontja")
 assert _FONTJA is not None and _FONTJA.submodule_search_locations, "matplotlib-fontja is not installed"
 FONT_PATH = str(Path(_FONTJA.submodule_search_locations[0]) / "fonts" / "ipaexg.ttf")
+
+
+# Where results that take long to make and are the same for the same inputs are kept between runs
+# (the Japanese font subsets): $WORKPLAN_CACHE_DIR, else the user's cache folder.
+CACHE_DIR_ENV = "WORKPLAN_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get(CACHE_DIR_ENV, "").strip()
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    return Path(base) / "workplan"

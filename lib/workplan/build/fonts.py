@@ -7,13 +7,23 @@ v1.0 that comes with the font allows this: a font embedded in a document "for th
 font" within that document (its Article 1.5, "Embedded Fonts"), reproduced with the document without
 further obligation (Article 2.5). The bytes are the same for the same characters: no timestamp is
 written into the subset.
+
+Making a subset takes most of a second (fontTools reads the whole 4 MiB face), so each subset is
+also kept in the cache folder (`workplan.paths.cache_dir`), named by a hash of what makes it: the
+face's bytes, the fontTools version, the options and the characters. A page rendered again, or a
+report on demand whose page the build already made, takes its subset from there; an entry that is
+not exactly what was written (its own hash is stored with it) is made again.
 """
 
 from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import io
+import os
+import tempfile
+from pathlib import Path
 
 FAMILY = "Workplan IPAexGothic"
 
@@ -46,9 +56,63 @@ def characters(text: str) -> list[int]:
     )
 
 
+# Part of the cache key: a change to how subsets are made below must change it.
+SUBSET_RECIPE = "woff; layout_features=*; name_IDs=*; name_languages=*; notdef_outline; reorderTables"
+
+
+@functools.cache
+def _face_digest() -> str:
+    return hashlib.sha256(_font_bytes()).hexdigest()
+
+
+def _cache_file(codepoints: tuple[int, ...]) -> Path:
+    import fontTools
+
+    from ..paths import cache_dir
+
+    key = hashlib.sha256(
+        f"{_face_digest()}\n{fontTools.version}\n{SUBSET_RECIPE}\n{codepoints}".encode()
+    ).hexdigest()
+    return cache_dir() / "font-subsets" / f"{key}.woff"
+
+
+def _cached(path: Path) -> bytes | None:
+    try:
+        stored = path.read_bytes()
+    except OSError:
+        return None
+    digest, content = stored[:32], stored[32:]
+    return content if hashlib.sha256(content).digest() == digest else None
+
+
+def _keep(path: Path, content: bytes) -> None:
+    """Write the entry whole or not at all; a cache that cannot be written is only slower."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(hashlib.sha256(content).digest() + content)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        pass
+
+
 @functools.cache
 def subset(codepoints: tuple[int, ...]) -> bytes:
     """A WOFF font with the glyphs of `codepoints` only (same codepoints → same bytes)."""
+    path = _cache_file(codepoints)
+    content = _cached(path)
+    if content is None:
+        content = make_subset(codepoints)
+        _keep(path, content)
+    return content
+
+
+def make_subset(codepoints: tuple[int, ...]) -> bytes:
     from fontTools import subset as fts
     from fontTools.ttLib import TTFont
 
