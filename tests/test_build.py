@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -484,6 +485,23 @@ def test_render_makes_one_report_for_another_date_without_dead_links(tmp_path):
     assert "2026年6月30日" in html
     assert 'src="data:image/png;base64,' in html
     assert "workplan-nav" in html and "<a href" not in html.split("workplan-nav", 1)[1].split("</nav>")[0]
+
+
+def test_render_without_a_date_gives_the_status_on_the_build_s_date(tmp_path):
+    """Without -p as_of, render gives the status on the day build would use: $WORKPLAN_AS_OF here
+    (today where it is not set), not the notebook's committed default."""
+    out = tmp_path / "tracker.html"
+    result = subprocess.run(
+        [sys.executable, "-m", "workplan", "render", "tracker", "-p", "lang", "en", "-o", str(out)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "WORKPLAN_AS_OF": "2026-03-15"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"as_of": "2026-03-15"' in result.stdout
+    assert "15 March 2026" in out.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -123,7 +123,8 @@ def parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar=("NAME", "VALUE"),
-        help="a parameter of the notebook (repeat for several); the others keep their defaults",
+        help="a parameter of the notebook (repeat for several); the others keep their defaults, "
+        "except as_of: today (UTC), or $WORKPLAN_AS_OF, as for build",
     )
     r.add_argument("-o", "--output", type=Path, required=True, help="FILE.html (or FILE.ipynb, or FILE.pdf)")
     r.add_argument("--data", type=Path, default=default_data, help="data folder (default: data/)")

@@ -5,7 +5,8 @@
     python -m workplan html out.ipynb -o out.html
 
 `render` runs the notebook in a fresh `workplan` kernel with its parameters checked first (exit 2
-and a message naming the parameter and what is allowed), then converts it exactly as the build
+and a message naming the parameter and what is allowed; without `-p as_of` the status is today's, as
+in `build`: the UTC date, or $WORKPLAN_AS_OF), then converts it exactly as the build
 does; its navigation points to the published site when its address is known and is left out
 otherwise, so the file has no dead links wherever it travels. `html` reads which report it is from
 the notebook itself (papermill's record of its input and the parameters cells).
@@ -64,8 +65,10 @@ def render(
     try:
         key, folder = locate(notebook)
         defaults = notebook_parameters(folder / NOTEBOOKS[key].file)
-        from ..params import check_request
+        from ..params import build_as_of, check_request
 
+        if "as_of" in defaults and "as_of" not in dict(pairs):
+            pairs = [*pairs, ("as_of", build_as_of())]  # the status today, as `build` gives it
         spec = report_spec(key, check_request(pairs, defaults), data_dir, folder)
     except ParameterError as exc:
         print(f"error: {exc}", file=sys.stderr)
