@@ -1426,3 +1426,40 @@ def test_licences_are_stated_for_code_and_data():
     terms = readme.split("## Licences and terms of use", 1)[1].split("\n## ", 1)[0]
     assert "CC BY 4.0" in terms and "総務省" in terms and "remain MIC's" in terms
     assert "## How to cite" in (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_what_is_worked_out_once_per_catalog_still_records_what_it_read():
+    """A report that uses the dated items another cell (or the fork server) worked out depends on the
+    files they came from, as if it had worked them out itself."""
+    from workplan.digest import READS
+    from workplan.tracker import dated_items
+
+    catalog = Catalog()
+    READS.clear()
+    first = dated_items(catalog)
+    read = set(READS)
+    assert {"events.csv", "item_links.csv"} <= read
+    READS.clear()
+    again = dated_items(catalog)
+    assert set(READS) == read
+    pd.testing.assert_frame_equal(first, again)
+    first.loc[0, "title_en"] = "changed by a caller"
+    assert dated_items(catalog).loc[0, "title_en"] != "changed by a caller"  # each use gets a copy
+    READS.clear()
+
+
+def test_a_failure_while_working_something_out_is_not_kept():
+    catalog = Catalog()
+    calls = []
+
+    def make() -> pd.DataFrame:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ValueError("first time")
+        return pd.DataFrame({"a": [1]})
+
+    with pytest.raises(ValueError, match="first time"):
+        catalog.derived("x", make)
+    assert catalog.derived("x", make)["a"].tolist() == [1]
+    assert catalog.derived("x", make)["a"].tolist() == [1]
+    assert len(calls) == 2

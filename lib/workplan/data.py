@@ -16,19 +16,24 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
 from . import checks
 from .checks import parse_lines, strip_whitespace
-from .digest import VALIDATED_ENV, data_digest, record_read
+from .digest import READS, VALIDATED_ENV, data_digest, record_read
 from .errors import DataValidationError, Problem, UnknownDatasetError
 from .paths import DEFAULT_DATA_DIR, PROJECT_ROOT
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandera.pandas as pa
     from pandera.errors import SchemaErrors
+
+# What Catalog.derived hands out: a frame or a mapping, copied at each use.
+Derived = TypeVar("Derived", pd.DataFrame, dict[str, str])
 
 DESCRIPTOR = "datapackage.json"
 
@@ -288,6 +293,7 @@ class Catalog:
         self.data_dir = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
         self._tables: dict[str, pd.DataFrame] = {}
         self._lines: dict[str, list[int]] = {}  # file line of each data row, for messages
+        self._derived: dict[Any, tuple[Any, frozenset[str]]] = {}
 
     # --- the descriptor -------------------------------------------------------------------------
     @cached_property
@@ -355,6 +361,23 @@ class Catalog:
                     self._tables.pop(name, None)
                     raise DataValidationError(problems)
         return self._tables[name].copy()
+
+    def derived(self, key: Any, make: Callable[[], Derived]) -> Derived:
+        """A frame worked out from this catalog's tables (the dated items, their status on a day), made
+        once per catalog and handed out as a copy. What making it read is recorded again at each use,
+        so a report that uses it depends on those files as if it had made it itself."""
+        if key not in self._derived:
+            outer = set(READS)
+            READS.clear()
+            try:
+                value = make()
+            finally:
+                made = frozenset(READS)
+                READS.update(outer)
+            self._derived[key] = (value, made)
+        value, made = self._derived[key]
+        READS.update(made)
+        return value.copy()
 
     def load_all(self) -> dict[str, pd.DataFrame]:
         """Every dataset; all problems of all files are reported together."""

@@ -283,8 +283,17 @@ NOT_ITEMS = {
 }
 
 
+def owners_key() -> tuple[tuple[str, Any], ...]:
+    """Part of the key of what is worked out from OWNERS, once per catalog: the same owners."""
+    return tuple(OWNERS.items())
+
+
 def all_items(c: Catalog) -> pd.DataFrame:
     """One row per dated row of the owner tables, before item_links folds a same_as pair into one item."""
+    return c.derived(("dated.all_items", owners_key()), lambda: _all_items(c))
+
+
+def _all_items(c: Catalog) -> pd.DataFrame:
     frames = [build(c) for build in OWNERS.values()]
     items = pd.concat(frames, ignore_index=True)[ITEM_COLUMNS]
     kinds = list(c.descriptor["x-vocabularies"]["item_kind"])
@@ -333,6 +342,10 @@ def links(c: Catalog) -> pd.DataFrame:
 
 def same_as(c: Catalog) -> dict[str, str]:
     """{item_id: the item_id kept}: each item that item_links says is the same commitment as another."""
+    return c.derived("dated.same_as", lambda: _same_as(c))
+
+
+def _same_as(c: Catalog) -> dict[str, str]:
     link = links(c)
     pairs = link[link["relation"] == "same_as"]
     return dict(zip(pairs["item_id"].astype(str), pairs["other_item_id"].astype(str), strict=True))
@@ -341,6 +354,10 @@ def same_as(c: Catalog) -> dict[str, str]:
 def dated_items(c: Catalog) -> pd.DataFrame:
     """One row per dated commitment: all_items() without the items item_links names same_as another; the
     kept item lists them in same_as_ids (comma-separated)."""
+    return c.derived(("dated.dated_items", owners_key()), lambda: _dated_items(c))
+
+
+def _dated_items(c: Catalog) -> pd.DataFrame:
     items = all_items(c)
     folded = same_as(c)
     kept: dict[str, list[str]] = {}

@@ -286,6 +286,15 @@ def status(
     """
     day = _as_of(as_of)
     c = _catalog(catalog)
+    if outcomes is None and checks is None:  # the data's own outcomes: worked out once per day
+        key = ("tracker.status", day, dated.owners_key())
+        return c.derived(key, lambda: _status(day, c, None, None))
+    return _status(day, c, outcomes, checks)
+
+
+def _status(
+    day: pd.Timestamp, c: Catalog, outcomes: pd.DataFrame | None, checks: pd.DataFrame | None
+) -> pd.DataFrame:
     items = dated.dated_items(c)
     folded = dated.same_as(c)
     if checks is None and outcomes is None and "outcome_checks" in c.resources:

@@ -58,10 +58,13 @@ def for_readers(nb: Any) -> Any:
 class Converter:
     """HTML for readers. Loads nbconvert once; safe to call from several threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, warm: tuple[str, ...] = ()) -> None:
+        """`warm`: languages to convert a one-cell notebook in at once, so that the first report's
+        conversion does not also compile the templates and load the font's map (made while the
+        kernels start, this is off the reports' path)."""
         from .execute import import_nbformat
 
-        import_nbformat()
+        nbformat = import_nbformat()
         from nbconvert import HTMLExporter
         from traitlets.config import Config
 
@@ -79,30 +82,43 @@ class Converter:
         for lang in ("ja", "en"):
             config.HTMLExporter.language_code = lang
             self.exporters[lang] = HTMLExporter(config=config.copy())
+        if warm:
+            from .fonts import characters
+
+            characters("日本")  # loads the face's character map
+            blank = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("日本")])
+            for lang in warm:
+                resources = page_resources("", lang, Links(None, None), [])
+                self.exporters[lang].from_notebook_node(blank, resources=resources)
 
     def html(self, nb: Any, spec: ReportSpec, links: Links) -> bytes:
-        from ..i18n import t
-
-        resources = {
-            "metadata": {"name": spec.title[spec.lang]},
-            "workplan": {
-                "lang": spec.lang,
-                "other_lang": "en" if spec.lang == "ja" else "ja",
-                "index": links.index,
-                "other_lang_href": links.other_language,
-                "other_lang_label": t("other_language", spec.lang),
-                "index_label": t("all_reports", spec.lang),
-                "project_label": t("site.project", spec.lang),
-                "nav_label": t("site.nav", spec.lang),
-                "follow": follow_links(spec, links),
-            },
-        }
+        resources = page_resources(spec.title[spec.lang], spec.lang, links, follow_links(spec, links))
         reader_nb = for_readers(nb)
         with self.lock:
             body, _ = self.exporters[spec.lang].from_notebook_node(reader_nb, resources=resources)
         from .fonts import embed
 
         return embed(body).encode("utf-8")
+
+
+def page_resources(title: str, lang: str, links: Links, follow: list[dict[str, str]]) -> dict[str, Any]:
+    """What the page template reads besides the notebook."""
+    from ..i18n import t
+
+    return {
+        "metadata": {"name": title},
+        "workplan": {
+            "lang": lang,
+            "other_lang": "en" if lang == "ja" else "ja",
+            "index": links.index,
+            "other_lang_href": links.other_language,
+            "other_lang_label": t("other_language", lang),
+            "index_label": t("all_reports", lang),
+            "project_label": t("site.project", lang),
+            "nav_label": t("site.nav", lang),
+            "follow": follow,
+        },
+    }
 
 
 def follow_links(spec: ReportSpec, links: Links) -> list[dict[str, str]]:

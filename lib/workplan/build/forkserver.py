@@ -96,8 +96,9 @@ def preload() -> list[str]:
 
 
 def warm(env: dict[str, str]) -> None:
-    """Once the build has validated the data: load every table (kernels then find them in the
-    loader's cache, and still record each one they read) and the fonts the charts use."""
+    """Once the build has validated the data: load every table and work out the dated items (kernels
+    then find them in the loader's cache, and still record each file they read) and the fonts the
+    charts use."""
     os.environ.update(env)
     with contextlib.suppress(Exception):  # an optimisation only: a kernel loads what is missing
         from matplotlib.font_manager import FontProperties, findfont, get_font
@@ -106,7 +107,11 @@ def warm(env: dict[str, str]) -> None:
     try:
         from workplan.data import default_catalog
 
-        default_catalog().load_all()
+        catalog = default_catalog()
+        catalog.load_all()
+        from workplan.dated import dated_items
+
+        dated_items(catalog)  # every report shows some: worked out once, for every kernel
     except Exception:
         import workplan.data
 

@@ -124,7 +124,7 @@ async def _execute(spec: ReportSpec, data_dir: Path, folder: Path, timeout: int)
         timeout, data_dir, warm_up=True, notebook_dir=folder, validated_digest=validated_before(data_dir)
     )
     kernel_task = asyncio.ensure_future(executor.start_kernel())
-    converter = asyncio.ensure_future(asyncio.to_thread(Converter))
+    converter = asyncio.ensure_future(asyncio.to_thread(Converter, (spec.lang,)))
     try:
         nb = await asyncio.to_thread(parameterised, spec)
         kernel = await kernel_task

@@ -460,7 +460,7 @@ class Build:
         if self.interrupted:  # the signal came before the loop took over
             return
         # nbconvert loads while the first kernels start; a report waits for it only when it is done.
-        converter = asyncio.ensure_future(asyncio.to_thread(Converter))
+        converter = asyncio.ensure_future(asyncio.to_thread(Converter, ("ja", "en")))
         # Longest first (by the last recorded durations), so no worker is left with a long report at the end.
         weights = expected_seconds(todo, manifest["reports"])
         order = sorted(range(len(todo)), key=lambda i: (-weights[i], i))
