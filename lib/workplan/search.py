@@ -177,6 +177,7 @@ class Index:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
         self._folded: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+        self._entities: dict[str, list[Row]] = {}
 
     @cached_property
     def rows(self) -> list[Row]:
@@ -244,8 +245,16 @@ class Index:
         rows of the other name tables their keys or their names join them to (an organisation's acronym →
         its glossary entry → its English name)."""
         wanted = key(term)
-        if not wanted:
-            return []
+        if wanted not in self._entities:  # asked twice per term (its spellings, then its rows)
+            self._entities[wanted] = self._entity_rows(wanted) if wanted else []
+        return list(self._entities[wanted])
+
+    @cached_property
+    def _blobs(self) -> list[str]:
+        """Each row's searched texts as keys, one string per row (NUL between texts, so no key spans two)."""
+        return ["\0".join(key(v) for c in r.searched if (v := _text(r.values.get(c)))) for r in self.rows]
+
+    def _entity_rows(self, wanted: str) -> list[Row]:
         found = [
             r
             for r in self.rows
@@ -323,7 +332,13 @@ class Index:
         return found
 
     # --- matching ------------------------------------------------------------------------------------
-    def _first_match(self, text: str, patterns: list[re.Pattern[str]]) -> tuple[int, int] | None:
+    def _first_match(
+        self, text: str, patterns: list[re.Pattern[str]], cores: tuple[str, ...] = ()
+    ) -> tuple[int, int] | None:
+        # A pattern matches only where its spelling's key (separators dropped) is in the text's key:
+        # a text whose key holds none of them is passed over without running a pattern.
+        if cores and not any(core in key(text) for core in cores):
+            return None
         folded, spans = self.folded(text)
         best = None
         for p in patterns:
@@ -337,6 +352,7 @@ class Index:
         columns, one in `lang` is shown before the other language's."""
         names = self.spellings(term)
         patterns = [pattern(n) for n in names if key(n)]
+        cores = tuple(key(n) for n in names if key(n))
         if not patterns:
             return []
         wanted = key(term)
@@ -350,12 +366,22 @@ class Index:
                 if where:
                     tables[name] = Match(column, title, *where)
                     break
+        # Rows none of whose texts hold a spelling's key cannot match (see _first_match): only rows
+        # found some other way (the thing's own rows, rows pointing at it, a table named by it) remain.
+        mentions = [any(core in blob for core in cores) for blob in self._blobs]
         found = []
-        for r in self.rows:
+        for r, mentioned in zip(self.rows, mentions, strict=True):
+            if not (
+                mentioned
+                or (r.dataset, r.key) in entity_keys
+                or (r.dataset, r.key) in references
+                or r.dataset in tables
+            ):
+                continue
             matches = []
             for column in r.searched:
                 value = _text(r.values.get(column))
-                where = self._first_match(value, patterns) if value else None
+                where = self._first_match(value, patterns, cores) if value else None
                 if where:
                     matches.append(Match(column, value, *where))
             matches.sort(key=lambda m: not m.column.endswith(f"_{lang}"))  # stable: field order otherwise
