@@ -178,3 +178,50 @@ def test_the_tracker_report_links_the_calendar_and_the_feed():
     assert [f["href"] for f in links] == ["../calendar/ja/all.ics", "../feed-ja.xml"]
     assert follow_links(tracker_spec, Links(None, None)) == []  # a file outside the site: no dead links
     assert follow_links(report_spec("overview", {"lang": "ja"}), Links("../index.html", None)) == []
+
+
+def _site_files(out: Path) -> dict[str, int]:
+    """Each published file (not the index or downloads) and when it was last written."""
+    skip = ("index.html", "data/")
+    return {
+        p.relative_to(out).as_posix(): p.stat().st_mtime_ns
+        for p in out.rglob("*")
+        if p.is_file() and not p.relative_to(out).as_posix().startswith(skip)
+    }
+
+
+def test_each_piece_is_made_again_only_when_what_it_read_changed(tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    out = tmp_path / "site"
+    manifest: dict = {"reports": {}, "data": ""}
+    update_site(out, data, manifest, [], "test")
+    record = manifest["site"]["follow"]
+    assert set(record) == {"source", "search", "calendars", "feeds"}
+    assert "raw/000_35f81f830df77f46.txt" in record["source"]["reads"]
+    assert {"events.csv", "outcomes.csv", "outcome_checks.csv", "item_links.csv"} <= set(
+        record["calendars"]["reads"]
+    )
+    assert "ivo_activities.csv" in record["search"]["reads"]
+    assert "ivo_activities.csv" not in record["calendars"]["reads"] | record["feeds"]["reads"]
+    first = _site_files(out)
+
+    # a table only the search box reads: its index alone is made again
+    path = data / "ivo_activities.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("研究開発、実証実験", "研究開発・実証実験", 1), "utf-8"
+    )
+    written = update_site(out, data, manifest, [], "test")
+    assert "search index" in written and "calendars" not in written and "feeds" not in written
+    second = _site_files(out)
+    assert [p for p in first if second[p] != first[p]] == ["search-index.js"]
+
+    # a missing calendar is made again; the library changing makes every piece again
+    (out / "calendar" / "en" / "all.ics").unlink()
+    assert "calendars" in update_site(out, data, manifest, [], "test")
+    assert (out / "calendar" / "en" / "all.ics").is_file()
+    before = manifest["site"]["follow"]
+    update_site(out, data, manifest, [], "another library")
+    assert all(manifest["site"]["follow"][p]["inputs"]["library"] == "another library" for p in before)

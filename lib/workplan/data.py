@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import checks
 from .checks import parse_lines, strip_whitespace
-from .digest import READS, VALIDATED_ENV, data_digest, record_read
+from .digest import PACKAGE, READS, VALIDATED_ENV, data_digest, record_read
 from .errors import DataValidationError, Problem, UnknownDatasetError
 from .paths import DEFAULT_DATA_DIR, PROJECT_ROOT
 
@@ -323,6 +323,8 @@ class Catalog:
         """The raw text the tables quote (the data package's source path) and its sections."""
         paths = [src["path"] for src in self.descriptor.get("sources", []) if "path" in src]
         path = self.data_dir / paths[0]
+        record_read(paths[0])
+        READS.add(PACKAGE)  # its sections are in the package's vocabularies
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:

@@ -170,26 +170,14 @@ def _update_follow(
     out_dir: Path, data_dir: Path, manifest: dict[str, Any], library: str, inputs: dict[str, Any]
 ) -> list[str]:
     """The source page, the search index, the calendars and the feeds (workplan.build.follow), as of the
-    reports' date, rewritten when the data, the library, that date or the site's address changed; adds
-    what the index links to to `inputs["follow"]`."""
+    reports' date, each rewritten when what it read, the library, that date or the site's address
+    changed; adds what the index links to to `inputs["follow"]`."""
     from ..params import DEFAULT_AS_OF
     from .follow import SEARCH_INDEX, listing, write_published
 
     site = manifest.setdefault("site", {})
     as_of = inputs.get("as_of") or DEFAULT_AS_OF
-    base = site_url() or ""
-    digest = digest_of(
-        {
-            "data": manifest.get("data") or data_digest(data_dir),
-            "library": library,
-            "as_of": as_of,
-            "base": base,
-        }
-    )
-    written = []
-    if site.get("follow") != digest or not (out_dir / SEARCH_INDEX).exists():
-        if write_published(out_dir, data_dir, as_of, base):
-            written.append("source page, search index, calendars and feeds")
-        site["follow"] = digest
+    record = site.get("follow") if isinstance(site.get("follow"), dict) else None
+    changed, site["follow"] = write_published(out_dir, data_dir, as_of, site_url() or "", record, library)
     inputs["follow"] = {"as_of": as_of, "search_index": SEARCH_INDEX, **listing(out_dir)}
-    return written
+    return changed
