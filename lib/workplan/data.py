@@ -318,13 +318,19 @@ class Catalog:
     def names(self) -> list[str]:
         return list(self.resources)
 
-    @cached_property
+    @property
     def source(self) -> Source:
-        """The raw text the tables quote (the data package's source path) and its sections."""
+        """The raw text the tables quote (the data package's source path) and its sections; recorded as
+        read at each use, as a table is."""
         paths = [src["path"] for src in self.descriptor.get("sources", []) if "path" in src]
-        path = self.data_dir / paths[0]
         record_read(paths[0])
         READS.add(PACKAGE)  # its sections are in the package's vocabularies
+        return self._source
+
+    @cached_property
+    def _source(self) -> Source:
+        paths = [src["path"] for src in self.descriptor.get("sources", []) if "path" in src]
+        path = self.data_dir / paths[0]
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:

@@ -107,7 +107,7 @@ class Shared:
 
     @classmethod
     def compute(cls) -> Shared:
-        from .site import site_url
+        from ..paths import site_url
 
         return cls(library_digest(), dependencies_digest(), site_url() or "")
 
