@@ -97,7 +97,9 @@ def seen(full_build, browser):
             page.goto((out / name).as_uri(), wait_until="load")
             page.wait_for_function("[...document.images].every(i => i.complete)")
             entry = results.setdefault(name, {"widths": {}})
-            entry["widths"][width] = {**page.evaluate(PROBE), "errors": errors, "requests": requests}
+            # The page's own errors, taken before axe and the font probe run: Chromium 150 logs an
+            # "Unsafe attempt to load URL" for a file: page when the probe's CSS.enable reads its styles.
+            entry["widths"][width] = {**page.evaluate(PROBE), "errors": list(errors), "requests": requests}
             if width == 1280:
                 entry["axe"] = axe.run(page).response["violations"]
                 if name.startswith("ja/") or name == "index.html":

@@ -851,3 +851,27 @@ def test_validation_record_lists_what_each_tables_checks_read(tmp_path):
     changed_library = Shared("another library", shared.dependencies, shared.site_url)
     assert stale_tables(names, record, changed_library, DataHashes(data)) == names
     assert stale_tables(names, None, shared, DataHashes(data)) == names
+
+
+def test_validation_runs_every_check_even_where_the_build_marked_these_bytes_valid(tmp_path, monkeypatch):
+    """The marker the build hands its kernels (these bytes were just validated) must not let the
+    validation itself, or `validate`, skip a check: a broken foreign key is still found."""
+    from workplan.build.plan import DataHashes, Shared
+    from workplan.build.validation import validate
+    from workplan.digest import VALIDATED_ENV, data_digest
+    from workplan.errors import DataValidationError
+
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    replace_in(data / "ivo_forums.csv", ",PHL,", ",PHX,")
+    monkeypatch.setenv(VALIDATED_ENV, data_digest(data))
+    with pytest.raises(DataValidationError, match="PHX"):
+        validate(data, None, Shared.compute(), DataHashes(data))
+    result = subprocess.run(
+        [sys.executable, "-m", "workplan", "validate", "--data", str(data)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2 and "PHX" in result.stderr, result.stderr

@@ -234,14 +234,17 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return 0
     if args.command in ("validate", "datasets"):
-        from .data import Catalog, default_catalog
+        from .data import Catalog
         from .errors import DataValidationError
+        from .paths import DEFAULT_DATA_DIR
 
         if not (args.data / "datapackage.json").is_file():
             print(f"error: {args.data} is not a data folder: it has no datapackage.json", file=sys.stderr)
             return 2
-        same = args.data.resolve() == default_catalog().data_dir.resolve()
-        catalog = default_catalog() if same else Catalog(args.data)
+        default = Path(os.environ.get("WORKPLAN_DATA_DIR") or DEFAULT_DATA_DIR)
+        same = args.data.resolve() == default.resolve()
+        # validate checks everything, whatever a build in this environment validated before
+        catalog = Catalog(args.data, check_all=args.command == "validate")
         try:
             catalog.load_all()
         except DataValidationError as exc:

@@ -289,8 +289,11 @@ def _download_guarded(
 class Catalog:
     """All datasets of one data directory. Tables are validated once and cached per process."""
 
-    def __init__(self, data_dir: str | os.PathLike[str] | None = None):
+    def __init__(self, data_dir: str | os.PathLike[str] | None = None, check_all: bool = False):
+        """`check_all`: run every check even where the build has just validated these bytes (the
+        build's own validation, which is what makes that true)."""
         self.data_dir = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
+        self.check_all = check_all
         self._tables: dict[str, pd.DataFrame] = {}
         self._lines: dict[str, list[int]] = {}  # file line of each data row, for messages
         self._derived: dict[Any, tuple[Any, frozenset[str]]] = {}
@@ -487,6 +490,8 @@ class Catalog:
     @cached_property
     def validated_by_build(self) -> bool:
         """True in the build, or a kernel it started, when these exact bytes were validated by it moments ago."""
+        if self.check_all:
+            return False
         digest = os.environ.get(VALIDATED_ENV)
         return bool(digest) and digest == data_digest(self.data_dir)
 

@@ -42,7 +42,7 @@ def validate(
     from ..digest import READS
     from ..errors import DataValidationError, Problem
 
-    names = Catalog(data_dir).names()  # a broken descriptor raises DataValidationError here
+    names = Catalog(data_dir, check_all=True).names()  # a broken descriptor raises DataValidationError here
     stale = stale_tables(names, record, shared, hashes)
     tables = {n: v for n, v in ((record or {}).get("tables") or {}).items() if n in names and n not in stale}
     problems: list[Problem] = []
@@ -51,7 +51,7 @@ def validate(
         try:
             # A catalog of its own: the table and everything its checks need are read, not taken from
             # a cache filled by another table, so the record lists all of it.
-            Catalog(data_dir).load(name)
+            Catalog(data_dir, check_all=True).load(name)
         except DataValidationError as exc:
             problems.extend(p for p in exc.problems if p not in problems)
             continue
