@@ -165,6 +165,22 @@ def floor_per_report() -> float:
     return time.perf_counter() - start
 
 
+def kernel_start_with_imports() -> float:
+    """One `workplan` kernel started and warmed up as render's is (WARM_UP), then stopped."""
+    from jupyter_client.manager import start_new_kernel
+    from workplan.build.execute import WARM_UP
+
+    start = time.perf_counter()
+    km, kc = start_new_kernel(kernel_name="workplan", extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    try:
+        kc.execute_interactive(WARM_UP, timeout=120)
+        seconds = time.perf_counter() - start
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    return seconds
+
+
 def touch_notebook(path: Path, n: int) -> None:
     """Change a notebook's content (a note's text), as an edit would."""
     nb = json.loads(path.read_text(encoding="utf-8"))
@@ -476,6 +492,12 @@ def on_demand(args: argparse.Namespace) -> int:
             if first.returncode or second.returncode:
                 raise SystemExit(f"papermill + html failed:\n{first.stderr}\n{second.stderr}")
             figures.setdefault("w_papermill_and_html", []).append(time.perf_counter() - start)
+            # The floors under (u) and (v) on this machine, in the same run: what any validation of a
+            # changed table imports before it reads a byte, and a kernel's start with the imports
+            # every report needs (the build's warm-up), before its notebook runs.
+            seconds, _ = timed([sys.executable, "-c", "import pandas, pandera.pandas"], cwd=ROOT)
+            figures.setdefault("fu_validation_imports", []).append(seconds)
+            figures.setdefault("fv_kernel_start", []).append(kernel_start_with_imports())
             print(
                 f"run {run + 1}: render {figures['v_render'][-1]:.2f} s, papermill + html "
                 f"{figures['w_papermill_and_html'][-1]:.2f} s",
@@ -520,6 +542,14 @@ before the run: {m["load_before"]}, after: {r["load_after"]}. Medians of {r["run
 | (u) one table no report reads edited | {s["u_unused_table_edited"]:.2f} | {runs("u_unused_table_edited")} | < 0.5 s |
 | (v) `render country -p country PHL -p lang ja -p as_of 2026-01-31` (first run included) | {s["v_render"]:.2f} | {runs("v_render")} | ≤ 3 s |
 | (w) papermill CLI + `workplan html`, same report | {s["w_papermill_and_html"]:.2f} | {runs("w_papermill_and_html")} | |
+| floor of (u): `python -c "import pandas, pandera.pandas"` | {s["fu_validation_imports"]:.2f} | {runs("fu_validation_imports")} | |
+| floor of (v): a kernel started with the reports' imports | {s["fv_kernel_start"]:.2f} | {runs("fv_kernel_start")} | |
+
+| ratio | value |
+|---|---:|
+| (u) / its floor | {s["u_unused_table_edited"] / s["fu_validation_imports"]:.2f} |
+| (v) / its floor | {s["v_render"] / s["fv_kernel_start"]:.2f} |
+| (v) / (w) | {s["v_render"] / s["w_papermill_and_html"]:.2f} |
 <!-- /on-demand -->"""
     readme = ROOT / "benchmarks" / "README.md"
     text = readme.read_text(encoding="utf-8")
