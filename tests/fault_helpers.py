@@ -59,6 +59,22 @@ def insert_cell(notebook: Path, code: str, index: int = 2) -> None:
     nbformat.write(nb, notebook)
 
 
+def hold_after_the_first(nb_dir: Path, gate: Path) -> None:
+    """Make the first report a build runs go through and every later one wait until the build is
+    stopped: a signal sent once the first is done then finds the second running, however fast the
+    machine and however late the signal (a condition, not a guess at how long a report takes)."""
+    code = (
+        "import pathlib, time\n"
+        f"_gate = pathlib.Path({str(gate)!r})\n"
+        "if _gate.exists():  # a later report: runs until the build is stopped\n"
+        "    while True:\n"
+        "        time.sleep(0.05)\n"
+        "_gate.touch()"
+    )
+    for path in sorted(nb_dir.glob("*.ipynb")):
+        insert_cell(path, code, index=3)
+
+
 def mark_notebooks(nb_dir: Path) -> None:
     """Make every notebook print a marker, so a report built from it differs from the previous one."""
     for path in sorted(nb_dir.glob("*.ipynb")):

@@ -38,6 +38,7 @@ from fault_helpers import (
     copy_notebooks,
     copy_out,
     describe,
+    hold_after_the_first,
     insert_cell,
     manifest,
     mark_notebooks,
@@ -292,6 +293,7 @@ def test_interrupt_leaves_each_report_old_or_new(
 ) -> None:
     nb = copy_notebooks(tmp_path / "notebooks")
     mark_notebooks(nb)  # every report built by this run differs from the previous one
+    hold_after_the_first(nb, tmp_path / "first-report-ran")  # the second is running when the signal comes
     old = snapshot(out)
 
     build = RunningBuild(
