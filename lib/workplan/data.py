@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import checks
 from .checks import parse_lines, strip_whitespace
-from .digest import PACKAGE, READS, VALIDATED_ENV, data_digest, record_read
+from .digest import PACKAGE, READS, VALIDATED_ENV, data_digest, reads_of, record_read
 from .errors import DataValidationError, Problem, UnknownDatasetError
 from .paths import DEFAULT_DATA_DIR, PROJECT_ROOT
 
@@ -325,15 +325,17 @@ class Catalog:
     def source(self) -> Source:
         """The raw text the tables quote (the data package's source path) and its sections; recorded as
         read at each use, as a table is."""
-        paths = [src["path"] for src in self.descriptor.get("sources", []) if "path" in src]
-        record_read(paths[0])
+        record_read(self._source_path)
         READS.add(PACKAGE)  # its sections are in the package's vocabularies
         return self._source
 
     @cached_property
+    def _source_path(self) -> str:
+        return [src["path"] for src in self.descriptor.get("sources", []) if "path" in src][0]
+
+    @cached_property
     def _source(self) -> Source:
-        paths = [src["path"] for src in self.descriptor.get("sources", []) if "path" in src]
-        path = self.data_dir / paths[0]
+        path = self.data_dir / self._source_path
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -378,14 +380,9 @@ class Catalog:
         once per catalog and handed out as a copy. What making it read is recorded again at each use,
         so a report that uses it depends on those files as if it had made it itself."""
         if key not in self._derived:
-            outer = set(READS)
-            READS.clear()
-            try:
+            with reads_of() as made:
                 value = make()
-            finally:
-                made = frozenset(READS)
-                READS.update(outer)
-            self._derived[key] = (value, made)
+            self._derived[key] = (value, frozenset(made))
         value, made = self._derived[key]
         READS.update(made)
         return value.copy()

@@ -7,7 +7,9 @@ the list in the manifest, and rebuilds a report only when something it read chan
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 # Set by the build for its kernels: the digest of a data folder it has just validated.
@@ -31,6 +33,19 @@ def record_read(path: str, resource: str | None = None) -> None:
     READS.add(path)
     if resource is not None:
         READS.update((f"{SCHEMA_FILE}#{resource}", PACKAGE, TABLES))
+
+
+@contextlib.contextmanager
+def reads_of() -> Iterator[set[str]]:
+    """The set of what the code inside the block reads (filled when it ends); READS keeps all of it."""
+    outer = set(READS)
+    READS.clear()
+    made: set[str] = set()
+    try:
+        yield made
+    finally:
+        made.update(READS)
+        READS.update(outer)
 
 
 def hash_files(paths: list[Path], root: Path) -> str:

@@ -73,7 +73,7 @@ def write_published(
     """Make the pieces that are not fresh by `record` and write what changed. Returns the pieces
     whose files changed (LABELS, for the summary) and the new record (per piece: its inputs, the
     hashes of what it read, its files)."""
-    from ..digest import READS
+    from ..digest import reads_of
     from .plan import DataHashes
 
     hashes = DataHashes(data_dir)
@@ -90,14 +90,9 @@ def write_published(
             from ..data import Catalog
 
             catalog = Catalog(data_dir)
-        outer = set(READS)
-        READS.clear()
-        try:
+        with reads_of() as read:
             files = piece_files(piece, catalog, as_of, base)
-            reads = sorted(READS)
-        finally:
-            READS.clear()
-            READS.update(outer)
+        reads = sorted(read)
         for path, content in sorted(files.items()):
             target = out_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
